@@ -1,0 +1,7 @@
+// Package privilege is the catalogue of Milvus privilege names: which object type each belongs
+// to, the built-in privilege groups and their contents per server version, the level (cluster,
+// database, collection) of each privilege, and the privileges the server grants together.
+//
+// It owns facts taken from shared/milvus-rest-rbac.md §4 and §5 and nothing else: no I/O, no
+// knowledge of the spec file or of the REST API.
+package privilege

@@ -1,0 +1,115 @@
+package privilege
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Version selects the built-in group contents of a Milvus release line.
+type Version string
+
+// Versions whose built-in group contents are known. V2_5 is the default.
+const (
+	V2_5 Version = "2.5"
+	V2_6 Version = "2.6"
+	V3_0 Version = "3.0"
+)
+
+// ParseVersion accepts "2.4", "2.5", "2.6", "3.0" (2.4 has the 2.5 contents) and patch forms
+// such as "2.6.3".
+func ParseVersion(s string) (Version, error) {
+	switch {
+	case s == "" || s == "2.4" || s == "2.5" || hasPrefix(s, "2.4.") || hasPrefix(s, "2.5."):
+		return V2_5, nil
+	case s == "2.6" || hasPrefix(s, "2.6."):
+		return V2_6, nil
+	case s == "3.0" || hasPrefix(s, "3.0."):
+		return V3_0, nil
+	}
+	return "", fmt.Errorf("unknown Milvus version %q (known: 2.4, 2.5, 2.6, 3.0)", s)
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+// own holds what each 2.5 group adds to the group below it at its level.
+var own = map[string][]string{
+	"CollectionReadOnly": {"Query", "Search", "IndexDetail", "GetFlushState", "GetLoadState",
+		"GetLoadingProgress", "HasPartition", "ShowPartitions", "DescribeCollection", "DescribeAlias",
+		"GetStatistics", "ListAliases"},
+	"CollectionReadWrite": {"Load", "Release", "Insert", "Delete", "Upsert", "Import", "Flush",
+		"Compaction", "LoadBalance", "CreateIndex", "DropIndex", "CreatePartition", "DropPartition"},
+	"CollectionAdmin":   {"CreateAlias", "DropAlias"},
+	"DatabaseReadOnly":  {"ShowCollections", "DescribeDatabase"},
+	"DatabaseReadWrite": {"AlterDatabase"},
+	"DatabaseAdmin":     {"CreateCollection", "DropCollection"},
+	"ClusterReadOnly": {"ListDatabases", "SelectOwnership", "SelectUser", "DescribeResourceGroup",
+		"ListResourceGroups", "ListPrivilegeGroups"},
+	"ClusterReadWrite": {"FlushAll", "TransferNode", "TransferReplica", "UpdateResourceGroups"},
+	"ClusterAdmin": {"BackupRBAC", "RestoreRBAC", "CreateDatabase", "DropDatabase", "CreateOwnership",
+		"DropOwnership", "ManageOwnership", "CreateResourceGroup", "DropResourceGroup", "UpdateUser",
+		"RenameCollection", "CreatePrivilegeGroup", "DropPrivilegeGroup", "OperatePrivilegeGroup"},
+}
+
+// additions holds what a release line adds to a group's own members, cumulatively: V3_0 is
+// applied on top of V2_6.
+var additions = map[Version]map[string][]string{
+	V2_6: {
+		"CollectionReadOnly":  {"GetImportProgress", "ListImport"},
+		"CollectionReadWrite": {"AddCollectionField"},
+		"ClusterReadOnly":     {"GetReplicateConfiguration"},
+		"ClusterAdmin":        {"UpdateReplicateConfiguration"},
+	},
+	V3_0: {
+		"CollectionReadOnly":  {"DescribeSnapshot", "ListSnapshots"},
+		"CollectionReadWrite": {"AlterCollectionSchema", "RefreshExternalCollection", "CreateSnapshot", "DropSnapshot"},
+		"CollectionAdmin":     {"RestoreSnapshot"},
+		"DatabaseAdmin":       {"RenameCollection"},
+		"ClusterReadOnly":     {"ListFileResources"},
+		"ClusterReadWrite":    {"AddFileResource", "RemoveFileResource", "PinSnapshotData", "UnpinSnapshotData"},
+		"ClusterAdmin":        {"PrivilegeExpr", "RestoreExternalSnapshot", "ExportSnapshot"},
+	},
+}
+
+// below names the group each group includes.
+var below = map[string]string{
+	"CollectionReadWrite": "CollectionReadOnly",
+	"CollectionAdmin":     "CollectionReadWrite",
+	"DatabaseReadWrite":   "DatabaseReadOnly",
+	"DatabaseAdmin":       "DatabaseReadWrite",
+	"ClusterReadWrite":    "ClusterReadOnly",
+	"ClusterAdmin":        "ClusterReadWrite",
+}
+
+// Members returns the privileges of a built-in v2 group in release line v, sorted; nil for a
+// name that is not a built-in group.
+func Members(group string, v Version) []string {
+	if !IsBuiltinGroup(group) {
+		return nil
+	}
+	set := map[string]bool{}
+	for g := group; g != ""; g = below[g] {
+		for _, p := range own[g] {
+			set[p] = true
+		}
+		if v == V2_6 || v == V3_0 {
+			for _, p := range additions[V2_6][g] {
+				set[p] = true
+			}
+		}
+		if v == V3_0 {
+			for _, p := range additions[V3_0][g] {
+				set[p] = true
+			}
+		}
+	}
+	if v == V3_0 && (group == "ClusterAdmin") {
+		// RenameCollection moved from ClusterAdmin to DatabaseAdmin in 3.0.
+		delete(set, "RenameCollection")
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
