@@ -1,0 +1,272 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// Outcome is what became of one step.
+type Outcome string
+
+// Outcomes of a step.
+const (
+	Done    Outcome = "done"
+	Failed  Outcome = "failed"
+	Skipped Outcome = "skipped"
+)
+
+// Result is the outcome of one step of the plan.
+type Result struct {
+	Step    plan.Step
+	Outcome Outcome
+	// Err is the failure of a failed step: the call and the server's code and message.
+	Err error
+	// Reason says why a step was skipped.
+	Reason string
+}
+
+// Report is the outcome of every step, in plan order.
+type Report struct {
+	Results []Result
+}
+
+// Count returns how many steps had outcome o.
+func (r *Report) Count(o Outcome) int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Err collects every failure, and says how many steps were skipped; nil when all were done.
+func (r *Report) Err() error {
+	var errs *multierror.Error
+	for _, res := range r.Results {
+		if res.Outcome == Failed {
+			errs = multierror.Append(errs, fmt.Errorf("%s: %w", res.Step.Description(), res.Err))
+		}
+	}
+	if errs == nil && r.Count(Skipped) > 0 {
+		return fmt.Errorf("%d step(s) skipped", r.Count(Skipped))
+	}
+	return errs.ErrorOrNil()
+}
+
+// Options tune a run.
+type Options struct {
+	// Concurrency bounds the steps of one phase that run at once (default 16).
+	Concurrency int
+	// Passwords holds the password of each user a create_user step creates, by user name.
+	Passwords map[string]string
+	// Progress receives one line per finished step ("[12/40] grant role reader to user
+	// user_1"); nil for none.
+	Progress io.Writer
+}
+
+// ErrMissingPassword is returned (wrapped) when a create_user step has no password in
+// Options.Passwords.
+var ErrMissingPassword = errors.New("no password resolved for the user")
+
+// Run carries out p against c: phase by phase in plan order, the steps of one phase
+// concurrently. A failed step does not stop unrelated work, but every later step that depends
+// on the object it failed on is skipped, so that a failure never strands a user or role
+// half-configured: no grant to a role whose creation failed, no revoke of a user's old role when
+// granting the new one failed, no drop of a role whose revokes failed. When ctx is cancelled,
+// steps in flight finish and the rest are skipped. The report lists every step.
+func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	r := &Report{Results: make([]Result, len(p.Steps))}
+	for i, s := range p.Steps {
+		r.Results[i] = Result{Step: s}
+	}
+	// Calls are not cancelled with ctx: a step in flight is allowed to finish, so that the
+	// report says exactly what was done.
+	callCtx := context.WithoutCancel(ctx)
+	tainted := map[string]string{} // object key -> description of the step that failed on it
+	var mu sync.Mutex
+	finished := 0
+	progress := func(res Result) {
+		if o.Progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		finished++
+		line := fmt.Sprintf("[%d/%d] %s", finished, len(p.Steps), res.Step.Description())
+		switch res.Outcome {
+		case Failed:
+			line += ": FAILED: " + res.Err.Error()
+		case Skipped:
+			line += ": skipped: " + res.Reason
+		}
+		fmt.Fprintln(o.Progress, line)
+	}
+
+	for start := 0; start < len(p.Steps); {
+		end := start
+		for end < len(p.Steps) && p.Steps[end].Action == p.Steps[start].Action {
+			end++
+		}
+		sem := make(chan struct{}, o.Concurrency)
+		var wg sync.WaitGroup
+		for i := start; i < end; i++ {
+			res := &r.Results[i]
+			if reason := skipReason(res.Step, tainted); reason != "" {
+				res.Outcome, res.Reason = Skipped, reason
+				progress(*res)
+				continue
+			}
+			if ctx.Err() != nil {
+				res.Outcome, res.Reason = Skipped, "interrupted"
+				progress(*res)
+				continue
+			}
+			sem <- struct{}{}
+			if ctx.Err() != nil {
+				<-sem
+				res.Outcome, res.Reason = Skipped, "interrupted"
+				progress(*res)
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				if err := do(callCtx, c, res.Step, o.Passwords); err != nil {
+					res.Outcome, res.Err = Failed, err
+				} else {
+					res.Outcome = Done
+				}
+				progress(*res)
+			}()
+		}
+		wg.Wait()
+		for i := start; i < end; i++ {
+			res := r.Results[i]
+			if res.Outcome == Done {
+				continue
+			}
+			for _, k := range taints(res.Step) {
+				if _, seen := tainted[k]; !seen {
+					tainted[k] = res.Step.Description()
+				}
+			}
+		}
+		start = end
+	}
+	return r
+}
+
+// skipReason says why s cannot run after the failures recorded in tainted, or "".
+func skipReason(s plan.Step, tainted map[string]string) string {
+	for _, k := range needs(s) {
+		if failed, ok := tainted[k]; ok {
+			return fmt.Sprintf("it depends on %q, which did not complete", failed)
+		}
+	}
+	return ""
+}
+
+// Object keys: "<kind>:<name>" means every change planned for the object completed so far;
+// "<kind>+:<name>" means the object exists (its creation, if planned, completed).
+func exists(kind, name string) string   { return kind + "+:" + name }
+func complete(kind, name string) string { return kind + ":" + name }
+
+// needs lists the object keys a step relies on.
+func needs(s plan.Step) []string {
+	switch s.Action {
+	case plan.AddPrivilegesToGroup:
+		return []string{exists("group", s.Group)}
+	case plan.GrantPrivilege:
+		return []string{exists("role", s.Role), exists("group", s.Grant.Privilege)}
+	case plan.GrantRole:
+		return []string{exists("user", s.User), exists("role", s.Role)}
+	case plan.RevokeRole, plan.DropUser:
+		return []string{complete("user", s.User)}
+	case plan.RevokePrivilege, plan.DropRole:
+		return []string{complete("role", s.Role)}
+	case plan.RemovePrivilegesFromGroup, plan.DropPrivilegeGroup:
+		return []string{complete("group", s.Group)}
+	}
+	return nil
+}
+
+// taints lists the object keys a step leaves incomplete when it fails or is skipped.
+func taints(s plan.Step) []string {
+	switch s.Action {
+	case plan.CreatePrivilegeGroup:
+		return []string{exists("group", s.Group), complete("group", s.Group)}
+	case plan.AddPrivilegesToGroup, plan.RemovePrivilegesFromGroup, plan.DropPrivilegeGroup:
+		return []string{complete("group", s.Group)}
+	case plan.CreateRole:
+		return []string{exists("role", s.Role), complete("role", s.Role)}
+	case plan.GrantPrivilege, plan.DropRole:
+		return []string{complete("role", s.Role)}
+	case plan.RevokePrivilege:
+		// A group still granted somewhere cannot be dropped.
+		return []string{complete("role", s.Role), complete("group", s.Grant.Privilege)}
+	case plan.CreateUser:
+		return []string{exists("user", s.User), complete("user", s.User)}
+	case plan.GrantRole, plan.RevokeRole, plan.DropUser:
+		return []string{complete("user", s.User)}
+	}
+	return nil
+}
+
+// do makes the call (or calls, for a revoke that must re-grant what the server takes with it)
+// of one step.
+func do(ctx context.Context, c Cluster, s plan.Step, passwords map[string]string) error {
+	switch s.Action {
+	case plan.CreatePrivilegeGroup:
+		return c.CreatePrivilegeGroup(ctx, s.Group)
+	case plan.AddPrivilegesToGroup:
+		return c.AddPrivilegesToGroup(ctx, s.Group, s.Privileges)
+	case plan.RemovePrivilegesFromGroup:
+		return c.RemovePrivilegesFromGroup(ctx, s.Group, s.Privileges)
+	case plan.DropPrivilegeGroup:
+		return c.DropPrivilegeGroup(ctx, s.Group)
+	case plan.CreateRole:
+		return c.CreateRole(ctx, s.Role)
+	case plan.DropRole:
+		return c.DropRole(ctx, s.Role)
+	case plan.GrantPrivilege:
+		return c.GrantPrivilege(ctx, s.Role, *s.Grant)
+	case plan.RevokePrivilege:
+		if err := c.RevokePrivilege(ctx, s.Role, *s.Grant); err != nil {
+			return err
+		}
+		for _, k := range s.Keep {
+			g := spec.NewGrant(k, s.Grant.Database, s.Grant.Object)
+			if err := c.GrantPrivilege(ctx, s.Role, g); err != nil {
+				return fmt.Errorf("grant %s again: %w", k, err)
+			}
+		}
+		return nil
+	case plan.CreateUser:
+		pw, ok := passwords[s.User]
+		if !ok {
+			return ErrMissingPassword
+		}
+		return c.CreateUser(ctx, s.User, pw)
+	case plan.DropUser:
+		return c.DropUser(ctx, s.User)
+	case plan.GrantRole:
+		return c.GrantRole(ctx, s.User, s.Role)
+	case plan.RevokeRole:
+		return c.RevokeRole(ctx, s.User, s.Role)
+	}
+	return fmt.Errorf("unknown action %q", s.Action)
+}

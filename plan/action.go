@@ -1,0 +1,69 @@
+package plan
+
+// Action is what one step does. Its value is the name used in JSON plans.
+type Action string
+
+// The actions, in the order their phases run.
+const (
+	CreatePrivilegeGroup      Action = "create_privilege_group"
+	AddPrivilegesToGroup      Action = "add_privileges_to_group"
+	CreateRole                Action = "create_role"
+	GrantPrivilege            Action = "grant_privilege"
+	CreateUser                Action = "create_user"
+	GrantRole                 Action = "grant_role"
+	RevokeRole                Action = "revoke_role"
+	RevokePrivilege           Action = "revoke_privilege"
+	RemovePrivilegesFromGroup Action = "remove_privileges_from_group"
+	DropUser                  Action = "drop_user"
+	DropRole                  Action = "drop_role"
+	DropPrivilegeGroup        Action = "drop_privilege_group"
+)
+
+// Order is the execution order of the phases: everything that gives access exists before it
+// is used, revokes come after grants, drops come last, and a role's grants are revoked before
+// the role is dropped (Milvus refuses to drop a role that still has grants).
+var Order = []Action{
+	CreatePrivilegeGroup, AddPrivilegesToGroup, CreateRole, GrantPrivilege, CreateUser, GrantRole,
+	RevokeRole, RevokePrivilege, RemovePrivilegesFromGroup, DropUser, DropRole, DropPrivilegeGroup,
+}
+
+// Phase is the position of a's phase in Order; -1 for an unknown action.
+func (a Action) Phase() int {
+	for i, o := range Order {
+		if o == a {
+			return i
+		}
+	}
+	return -1
+}
+
+// Kind is the summary bucket of an action: "create", "grant", "revoke" or "drop".
+func (a Action) Kind() string {
+	switch a {
+	case CreatePrivilegeGroup, CreateRole, CreateUser:
+		return "create"
+	case AddPrivilegesToGroup, GrantPrivilege, GrantRole:
+		return "grant"
+	case RevokeRole, RevokePrivilege, RemovePrivilegesFromGroup:
+		return "revoke"
+	default:
+		return "drop"
+	}
+}
+
+// Destructive reports whether the action takes access away or deletes an object.
+func (a Action) Destructive() bool {
+	k := a.Kind()
+	return k == "revoke" || k == "drop"
+}
+
+// Symbol is the marker shown before a step: "+" for what gives, "-" for what takes away.
+func (a Action) Symbol() string {
+	if a.Destructive() {
+		return "-"
+	}
+	return "+"
+}
+
+// Valid reports whether a is one of the known actions.
+func (a Action) Valid() bool { return a.Phase() >= 0 }

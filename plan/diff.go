@@ -1,0 +1,349 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// Options are what Diff needs to know beyond the two states.
+type Options struct {
+	// ConnectedUser is the user the tool connects as ("" for an API key). It is never
+	// dropped and never loses a role, whatever the file says.
+	ConnectedUser string
+	// NoPrivilegeGroups is set when the server has no privilege_groups API (it answered
+	// HTTP 404): a plan that needs groups then fails instead of failing half-way in apply.
+	NoPrivilegeGroups bool
+}
+
+// Diff computes the plan that takes live to the desired state of s, within the scope of s's
+// mode and protect rules. live is everything read from the cluster, built-ins included; Diff
+// itself leaves out root, admin, public, the built-in groups and protected names. An error
+// means no plan can be made (a protected role the file relies on is missing, the server lacks
+// a feature the file needs); every such problem is reported.
+func Diff(s *spec.Spec, live *spec.State, opts Options) (*Plan, error) {
+	d := differ{want: s.State, live: live, mode: s.Mode, protect: s.Protect, opts: opts,
+		plan: &Plan{Mode: s.Mode}}
+	if d.mode == "" {
+		d.mode = spec.ModeAdopt
+		d.plan.Mode = spec.ModeAdopt
+	}
+	d.check()
+	if d.errs != nil {
+		return nil, d.errs.ErrorOrNil()
+	}
+	d.groups()
+	d.roles()
+	d.users()
+	sortSteps(d.plan.Steps)
+	return d.plan, nil
+}
+
+type differ struct {
+	want, live *spec.State
+	mode       spec.Mode
+	protect    spec.Protect
+	opts       Options
+	plan       *Plan
+	errs       *multierror.Error
+}
+
+func (d *differ) add(s Step) { d.plan.Steps = append(d.plan.Steps, s) }
+
+func (d *differ) keep(format string, args ...any) {
+	d.plan.Kept = append(d.plan.Kept, fmt.Sprintf(format, args...))
+}
+
+// check finds what makes a plan impossible before any step is computed.
+func (d *differ) check() {
+	for _, u := range d.want.UserNames() {
+		for _, r := range d.want.Users[u].Roles {
+			if _, inFile := d.want.Roles[r]; inFile || r == spec.AdminRole {
+				continue
+			}
+			if _, ok := d.live.Roles[r]; !ok {
+				d.errs = multierror.Append(d.errs, fmt.Errorf(
+					"user %q: role %q is protected, so the file does not create it, and it does not exist on the cluster", u, r))
+			}
+		}
+	}
+	if !d.opts.NoPrivilegeGroups {
+		return
+	}
+	if len(d.want.Groups) > 0 {
+		d.errs = multierror.Append(d.errs, fmt.Errorf(
+			"the file defines privilege groups, but the server has no privilege_groups API (HTTP 404): custom privilege groups need Milvus 2.4.16 or 2.5.0 and later"))
+	}
+	for _, r := range d.want.RoleNames() {
+		for _, g := range d.want.Roles[r].Grants {
+			if privilege.IsBuiltinGroup(g.Privilege) {
+				d.errs = multierror.Append(d.errs, fmt.Errorf(
+					"role %q: grant of built-in group %s needs grant_privilege_v2, which the server lacks: it needs Milvus 2.4.18 or 2.5.0 and later", r, g.Privilege))
+			}
+		}
+	}
+}
+
+func (d *differ) groups() {
+	for _, name := range d.want.GroupNames() {
+		want := d.want.Groups[name].Privileges
+		live, exists := d.live.Groups[name]
+		if !exists {
+			d.add(Step{Action: CreatePrivilegeGroup, Group: name})
+			if len(want) > 0 {
+				d.add(Step{Action: AddPrivilegesToGroup, Group: name, Privileges: want})
+			}
+			continue
+		}
+		if add := minus(want, live.Privileges); len(add) > 0 {
+			d.add(Step{Action: AddPrivilegesToGroup, Group: name, Privileges: add})
+		}
+		if d.mode == spec.ModeAdditive {
+			continue
+		}
+		if rm := minus(live.Privileges, want); len(rm) > 0 {
+			d.add(Step{Action: RemovePrivilegesFromGroup, Group: name, Privileges: rm})
+		}
+	}
+	for _, name := range d.live.GroupNames() {
+		if _, listed := d.want.Groups[name]; listed || d.protect.Group(name) {
+			continue
+		}
+		if d.mode != spec.ModeAuthoritative {
+			d.plan.Unmanaged.Groups = append(d.plan.Unmanaged.Groups, name)
+			continue
+		}
+		if holder := d.groupHolderKept(name); holder != "" {
+			d.keep("privilege group %s is not dropped: role %s keeps a grant of it and is outside the plan", name, holder)
+			continue
+		}
+		d.add(Step{Action: DropPrivilegeGroup, Group: name})
+	}
+}
+
+// groupHolderKept names a live role that holds a grant of group and whose grants this plan
+// does not revoke, so that the group cannot be dropped.
+func (d *differ) groupHolderKept(group string) string {
+	for _, r := range d.live.RoleNames() {
+		if d.roleDropped(r) {
+			continue
+		}
+		if _, listed := d.want.Roles[r]; listed {
+			continue // the file cannot grant an unlisted group, so its grants of it are revoked
+		}
+		for _, g := range d.live.Roles[r].Grants {
+			if g.Privilege == group {
+				return r
+			}
+		}
+	}
+	return ""
+}
+
+func (d *differ) roles() {
+	for _, name := range d.want.RoleNames() {
+		want := withCompanions(d.want.Roles[name].Grants)
+		live, exists := d.live.Roles[name]
+		if !exists {
+			d.add(Step{Action: CreateRole, Role: name})
+			d.grants(name, want, nil)
+			continue
+		}
+		d.grants(name, want, live.Grants)
+	}
+	for _, name := range d.live.RoleNames() {
+		if _, listed := d.want.Roles[name]; listed || d.protect.Role(name) {
+			continue
+		}
+		if d.mode != spec.ModeAuthoritative {
+			d.plan.Unmanaged.Roles = append(d.plan.Unmanaged.Roles, name)
+			continue
+		}
+		if holder := d.roleHolderKept(name); holder != "" {
+			d.keep("role %s is not dropped: user %s holds it and %s", name, holder, d.whyUserKept(holder))
+			continue
+		}
+		d.revokes(name, d.live.Roles[name].Grants, nil)
+		d.add(Step{Action: DropRole, Role: name})
+	}
+}
+
+// roleDropped reports whether the plan drops live role r.
+func (d *differ) roleDropped(r string) bool {
+	if _, listed := d.want.Roles[r]; listed || d.protect.Role(r) || d.mode != spec.ModeAuthoritative {
+		return false
+	}
+	return d.roleHolderKept(r) == ""
+}
+
+// roleHolderKept names a user who holds live role r and must keep it: the connecting user or
+// a protected one. Dropping the role would take it from them.
+func (d *differ) roleHolderKept(r string) string {
+	for _, u := range d.live.UserNames() {
+		if !d.userUntouchable(u) {
+			continue
+		}
+		for _, held := range d.live.Users[u].Roles {
+			if held == r {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+func (d *differ) userUntouchable(u string) bool {
+	return d.protect.User(u) || (u == d.opts.ConnectedUser && u != "")
+}
+
+func (d *differ) whyUserKept(u string) string {
+	if u == d.opts.ConnectedUser {
+		return "it is the user milvus-rbac connects as"
+	}
+	return "it is protected"
+}
+
+// grants adds the steps that turn the live grants of role into want (both with companions).
+func (d *differ) grants(role string, want, live []spec.Grant) {
+	liveSet := set(live)
+	wantSet := set(want)
+	var grant []spec.Grant
+	for _, g := range want {
+		if !liveSet[g] {
+			grant = append(grant, g)
+		}
+	}
+	grantSet := set(grant)
+	for _, g := range grant {
+		if impliedBy(g, grantSet) {
+			continue // granting the parent grants it too
+		}
+		g := g
+		d.add(Step{Action: GrantPrivilege, Role: role, Grant: &g})
+	}
+	if d.mode == spec.ModeAdditive {
+		return
+	}
+	d.revokes(role, live, wantSet)
+}
+
+// revokes adds a revoke step for each grant of live that keep does not hold.
+func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]bool) {
+	var revoke []spec.Grant
+	for _, g := range live {
+		if !keep[g] {
+			revoke = append(revoke, g)
+		}
+	}
+	revokeSet := set(revoke)
+	for _, g := range revoke {
+		if impliedBy(g, revokeSet) {
+			continue // revoking the parent revokes it too
+		}
+		g := g
+		step := Step{Action: RevokePrivilege, Role: role, Grant: &g}
+		for _, c := range companions(g) {
+			if keep[c] {
+				step.Keep = append(step.Keep, c.Privilege)
+			}
+		}
+		d.add(step)
+	}
+}
+
+func (d *differ) users() {
+	for _, name := range d.want.UserNames() {
+		u := d.want.Users[name]
+		live, exists := d.live.Users[name]
+		if !exists {
+			d.add(Step{Action: CreateUser, User: name, Password: u.Password})
+			for _, r := range u.Roles {
+				d.add(Step{Action: GrantRole, User: name, Role: r})
+			}
+			continue
+		}
+		for _, r := range minus(u.Roles, live.Roles) {
+			d.add(Step{Action: GrantRole, User: name, Role: r})
+		}
+		if d.mode == spec.ModeAdditive {
+			continue
+		}
+		for _, r := range minus(live.Roles, u.Roles) {
+			if name == d.opts.ConnectedUser {
+				d.keep("user %s keeps role %s: it is the user milvus-rbac connects as", name, r)
+				continue
+			}
+			d.add(Step{Action: RevokeRole, User: name, Role: r})
+		}
+	}
+	for _, name := range d.live.UserNames() {
+		if _, listed := d.want.Users[name]; listed || d.protect.User(name) {
+			continue
+		}
+		switch {
+		case d.mode != spec.ModeAuthoritative:
+			d.plan.Unmanaged.Users = append(d.plan.Unmanaged.Users, name)
+		case name == d.opts.ConnectedUser:
+			d.keep("user %s is not dropped: it is the user milvus-rbac connects as", name)
+		default:
+			d.add(Step{Action: DropUser, User: name})
+		}
+	}
+}
+
+// withCompanions returns grants plus the privileges Milvus grants along with Load and Flush,
+// sorted, so that the desired set compares equal to what the server reports.
+func withCompanions(grants []spec.Grant) []spec.Grant {
+	out := append([]spec.Grant(nil), grants...)
+	for _, g := range grants {
+		out = append(out, companions(g)...)
+	}
+	return spec.SortGrants(out)
+}
+
+// companions are the grants the server adds to (and removes with) g.
+func companions(g spec.Grant) []spec.Grant {
+	var out []spec.Grant
+	for _, p := range privilege.Related[g.Privilege] {
+		out = append(out, spec.NewGrant(p, g.Database, g.Object))
+	}
+	return out
+}
+
+// impliedBy reports whether g is a companion of another grant in gs.
+func impliedBy(g spec.Grant, gs map[spec.Grant]bool) bool {
+	for parent, related := range privilege.Related {
+		for _, p := range related {
+			if p != g.Privilege {
+				continue
+			}
+			if gs[spec.NewGrant(parent, g.Database, g.Object)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func set[T comparable](xs []T) map[T]bool {
+	m := make(map[T]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// minus returns the elements of a not in b, in a's order.
+func minus(a, b []string) []string {
+	in := set(b)
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Difference is one way the cluster differs from the file, as drift reports it.
+type Difference struct {
+	// Kind is "missing" (the file has it, the cluster does not) or "extra" (the cluster has
+	// it within the file's scope, the file does not).
+	Kind string `json:"kind"`
+	// What names the difference: "user alice", "Search on default.books for role reader".
+	What string `json:"what"`
+	// Step is the step of the plan that would repair it.
+	Step Step `json:"step"`
+}
+
+// Differences reads p as drift: each step is something missing from or extra on the cluster.
+func (p *Plan) Differences() []Difference {
+	out := make([]Difference, 0, len(p.Steps))
+	for _, s := range p.Steps {
+		kind := "missing"
+		if s.Action.Destructive() {
+			kind = "extra"
+		}
+		out = append(out, Difference{Kind: kind, What: s.noun(), Step: s})
+	}
+	return out
+}
+
+// noun names what a step creates or removes.
+func (s Step) noun() string {
+	switch s.Action {
+	case CreatePrivilegeGroup, DropPrivilegeGroup:
+		return "privilege group " + s.Group
+	case AddPrivilegesToGroup, RemovePrivilegesFromGroup:
+		return fmt.Sprintf("%s in privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
+	case CreateRole, DropRole:
+		return "role " + s.Role
+	case GrantPrivilege, RevokePrivilege:
+		return fmt.Sprintf("%s for role %s", s.Grant, s.Role)
+	case CreateUser, DropUser:
+		return "user " + s.User
+	default:
+		return fmt.Sprintf("role %s of user %s", s.Role, s.User)
+	}
+}
+
+// WriteDrift renders p as a drift report: what is missing and what is extra, what is left
+// unmanaged, and a closing line.
+func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
+	var b strings.Builder
+	name := o.SpecName
+	if name == "" {
+		name = "the spec file"
+	}
+	diffs := p.Differences()
+	missing := 0
+	if len(diffs) == 0 {
+		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", name)
+	} else {
+		fmt.Fprintf(&b, "Drift: the cluster does not match %s (mode %s):\n\n", name, p.Mode)
+		for _, d := range diffs {
+			code := ansiRed
+			if d.Kind == "missing" {
+				missing++
+				code = ansiYellow
+			}
+			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind)), d.What)
+		}
+		b.WriteString("\n")
+	}
+	p.writeNotes(&b, o)
+	if len(diffs) > 0 {
+		fmt.Fprintf(&b, "Drift: %d missing, %d extra.\n", missing, len(diffs)-missing)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

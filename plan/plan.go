@@ -1,0 +1,160 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// Plan is the ordered list of steps that makes a cluster match a spec file, with what the plan
+// deliberately leaves alone.
+type Plan struct {
+	// Mode is the spec file's mode the plan was made in.
+	Mode spec.Mode `json:"mode"`
+	// Steps run in this order: by phase (Order), then by object.
+	Steps []Step `json:"steps"`
+	// Unmanaged lists live objects the file does not list and the mode leaves alone.
+	Unmanaged Unmanaged `json:"unmanaged"`
+	// Kept lists changes the file asks for that the plan refuses, each with the reason
+	// (the connecting user is never dropped and never loses a role, ...).
+	Kept []string `json:"kept,omitempty"`
+}
+
+// Unmanaged names live objects outside the plan's scope.
+type Unmanaged struct {
+	Users  []string `json:"users"`
+	Roles  []string `json:"roles"`
+	Groups []string `json:"privilege_groups"`
+}
+
+// Empty reports whether the unmanaged lists are all empty.
+func (u Unmanaged) Empty() bool { return len(u.Users)+len(u.Roles)+len(u.Groups) == 0 }
+
+// Step is one call to the cluster.
+type Step struct {
+	Action Action `json:"action"`
+	// User is the user created, dropped, or given or denied a role.
+	User string `json:"user,omitempty"`
+	// Role is the role created, dropped, granted to a user, or whose privileges change.
+	Role string `json:"role,omitempty"`
+	// Group is the privilege group created, dropped or changed.
+	Group string `json:"privilege_group,omitempty"`
+	// Grant is the privilege granted or revoked.
+	Grant *spec.Grant `json:"grant,omitempty"`
+	// Privileges are added to or removed from Group.
+	Privileges []string `json:"privileges,omitempty"`
+	// Password is where a created user's password comes from; never the value.
+	Password *spec.Secret `json:"password,omitempty"`
+	// Keep lists privileges Milvus revokes together with Grant (Load takes GetLoadState and
+	// GetLoadingProgress with it) that the file keeps: apply grants them again at once.
+	Keep []string `json:"keep,omitempty"`
+}
+
+// Object names the object a step belongs to, for grouping: "user alice".
+func (s Step) Object() (kind, name string) {
+	switch s.Action {
+	case CreatePrivilegeGroup, AddPrivilegesToGroup, RemovePrivilegesFromGroup, DropPrivilegeGroup:
+		return "privilege group", s.Group
+	case CreateRole, GrantPrivilege, RevokePrivilege, DropRole:
+		return "role", s.Role
+	default:
+		return "user", s.User
+	}
+}
+
+// Description says what the step does, in the words of a reviewer, without any secret.
+func (s Step) Description() string {
+	switch s.Action {
+	case CreatePrivilegeGroup:
+		return fmt.Sprintf("create privilege group %s", s.Group)
+	case AddPrivilegesToGroup:
+		return fmt.Sprintf("add %s to privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
+	case RemovePrivilegesFromGroup:
+		return fmt.Sprintf("remove %s from privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
+	case DropPrivilegeGroup:
+		return fmt.Sprintf("drop privilege group %s", s.Group)
+	case CreateRole:
+		return fmt.Sprintf("create role %s", s.Role)
+	case GrantPrivilege:
+		return fmt.Sprintf("grant %s to role %s", s.Grant, s.Role)
+	case RevokePrivilege:
+		d := fmt.Sprintf("revoke %s from role %s", s.Grant, s.Role)
+		if len(s.Keep) > 0 {
+			d += fmt.Sprintf(" (then grant %s again: Milvus revokes them with %s)", strings.Join(s.Keep, ", "), s.Grant.Privilege)
+		}
+		return d
+	case DropRole:
+		return fmt.Sprintf("drop role %s", s.Role)
+	case CreateUser:
+		return fmt.Sprintf("create user %s with password = (sensitive)", s.User)
+	case GrantRole:
+		return fmt.Sprintf("grant role %s to user %s", s.Role, s.User)
+	case RevokeRole:
+		return fmt.Sprintf("revoke role %s from user %s", s.Role, s.User)
+	case DropUser:
+		return fmt.Sprintf("drop user %s", s.User)
+	}
+	return string(s.Action)
+}
+
+// Empty reports whether the plan has no step.
+func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// Counts is the number of steps of each kind.
+type Counts struct {
+	Create int `json:"create"`
+	Grant  int `json:"grant"`
+	Revoke int `json:"revoke"`
+	Drop   int `json:"drop"`
+}
+
+// Counts counts p's steps by kind.
+func (p *Plan) Counts() Counts {
+	var c Counts
+	for _, s := range p.Steps {
+		switch s.Action.Kind() {
+		case "create":
+			c.Create++
+		case "grant":
+			c.Grant++
+		case "revoke":
+			c.Revoke++
+		default:
+			c.Drop++
+		}
+	}
+	return c
+}
+
+// Destructive returns the steps that take access away or delete objects, in plan order.
+func (p *Plan) Destructive() []Step {
+	var out []Step
+	for _, s := range p.Steps {
+		if s.Action.Destructive() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sortSteps orders steps by phase, then by object, then by their details, so that two plans of
+// the same input are identical.
+func sortSteps(steps []Step) {
+	sort.SliceStable(steps, func(i, j int) bool {
+		a, b := steps[i], steps[j]
+		if pa, pb := a.Action.Phase(), b.Action.Phase(); pa != pb {
+			return pa < pb
+		}
+		return a.sortKey() < b.sortKey()
+	})
+}
+
+func (s Step) sortKey() string {
+	k := s.Group + "\x00" + s.Role + "\x00" + s.User + "\x00"
+	if s.Grant != nil {
+		k += s.Grant.Database + "\x00" + s.Grant.Object + "\x00" + s.Grant.Privilege + "\x00" + s.Grant.ObjectType
+	}
+	return k + "\x00" + strings.Join(s.Privileges, ",")
+}

@@ -1,0 +1,172 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// TextOptions shape the text rendering.
+type TextOptions struct {
+	// SpecName names the spec file in the closing line ("access.yaml").
+	SpecName string
+	// Color adds ANSI colours; set it only on a TTY and never when NO_COLOR is set.
+	Color bool
+}
+
+const (
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBold   = "\x1b[1m"
+	ansiReset  = "\x1b[0m"
+)
+
+func paint(on bool, code, s string) string {
+	if !on {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// objectSteps is the steps of one object, in plan order.
+type objectSteps struct {
+	kind, name string
+	steps      []Step
+}
+
+// byObject groups steps by the object they change: privilege groups, then roles, then users,
+// each by name, keeping plan order inside an object.
+func byObject(steps []Step) []objectSteps {
+	index := map[string]int{}
+	var out []objectSteps
+	for _, s := range steps {
+		kind, name := s.Object()
+		key := kind + "\x00" + name
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, objectSteps{kind: kind, name: name})
+		}
+		out[i].steps = append(out[i].steps, s)
+	}
+	rank := map[string]int{"privilege group": 0, "role": 1, "user": 2}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].kind != out[j].kind {
+			return rank[out[i].kind] < rank[out[j].kind]
+		}
+		return out[i].name < out[j].name
+	})
+	return out
+}
+
+// head is the line that introduces an object: the step that creates or drops it, or a
+// "~ kind name" line for an object that is changed in place.
+func (o objectSteps) head() (symbol, text string, rest []Step) {
+	for i, s := range o.steps {
+		switch s.Action {
+		case CreatePrivilegeGroup, CreateRole, CreateUser, DropPrivilegeGroup, DropRole, DropUser:
+			rest = append(append([]Step(nil), o.steps[:i]...), o.steps[i+1:]...)
+			return s.Action.Symbol(), s.Description(), rest
+		}
+	}
+	return "~", "change " + o.kind + " " + o.name, o.steps
+}
+
+// short describes a step under its object's head line, without repeating the object.
+func (s Step) short() string {
+	switch s.Action {
+	case AddPrivilegesToGroup:
+		return "add privileges " + strings.Join(s.Privileges, ", ")
+	case RemovePrivilegesFromGroup:
+		return "remove privileges " + strings.Join(s.Privileges, ", ")
+	case GrantPrivilege:
+		return "grant " + s.Grant.String()
+	case RevokePrivilege:
+		d := "revoke " + s.Grant.String()
+		if len(s.Keep) > 0 {
+			d += fmt.Sprintf(" (then grant %s again: Milvus revokes them with %s)", strings.Join(s.Keep, ", "), s.Grant.Privilege)
+		}
+		return d
+	case GrantRole:
+		return "grant role " + s.Role
+	case RevokeRole:
+		return "revoke role " + s.Role
+	}
+	return s.Description()
+}
+
+// WriteText renders p for a reviewer: one line per step, grouped by object, "+" for what gives
+// access, "-" for what takes it away, "~" for an object changed in place, then what the plan
+// leaves alone and a closing count line.
+func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
+	var b strings.Builder
+	name := o.SpecName
+	if name == "" {
+		name = "the spec file"
+	}
+	color := func(sym string) string {
+		switch sym {
+		case "+":
+			return ansiGreen
+		case "-":
+			return ansiRed
+		}
+		return ansiYellow
+	}
+	if p.Empty() {
+		fmt.Fprintf(&b, "No changes. The cluster matches %s.\n", name)
+	} else {
+		fmt.Fprintf(&b, "milvus-rbac will perform the following actions (mode %s):\n", p.Mode)
+		for _, obj := range byObject(p.Steps) {
+			sym, text, rest := obj.head()
+			fmt.Fprintf(&b, "\n  %s\n", paint(o.Color, color(sym), sym+" "+text))
+			for _, s := range rest {
+				sym := s.Action.Symbol()
+				fmt.Fprintf(&b, "      %s\n", paint(o.Color, color(sym), sym+" "+s.short()))
+			}
+		}
+		b.WriteString("\n")
+	}
+	p.writeNotes(&b, o)
+	if !p.Empty() {
+		if d := p.Destructive(); len(d) > 0 {
+			fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiRed+ansiBold,
+				fmt.Sprintf("Warning: %d destructive step(s) revoke access or drop objects (marked -).", len(d))))
+		}
+		c := p.Counts()
+		fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiBold,
+			fmt.Sprintf("Plan: %d to create, %d to grant, %d to revoke, %d to drop.", c.Create, c.Grant, c.Revoke, c.Drop)))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeNotes renders what the plan keeps on purpose and what it does not manage.
+func (p *Plan) writeNotes(b *strings.Builder, o TextOptions) {
+	for _, k := range p.Kept {
+		fmt.Fprintf(b, "%s\n", paint(o.Color, ansiYellow, "! "+k))
+	}
+	if !p.Unmanaged.Empty() {
+		fmt.Fprintf(b, "Unmanaged (not in the file, left alone in mode %s): %s.\n", p.Mode, p.Unmanaged.String())
+	}
+	if len(p.Kept) > 0 || !p.Unmanaged.Empty() {
+		b.WriteString("\n")
+	}
+}
+
+// String lists the unmanaged objects: "users bob, carol; roles tmp".
+func (u Unmanaged) String() string {
+	var parts []string
+	for _, l := range []struct {
+		what  string
+		names []string
+	}{{"users", u.Users}, {"roles", u.Roles}, {"privilege groups", u.Groups}} {
+		if len(l.names) > 0 {
+			parts = append(parts, l.what+" "+strings.Join(l.names, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
