@@ -1,0 +1,216 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// fakeCluster records calls and fails those named in fail.
+type fakeCluster struct {
+	mu    sync.Mutex
+	calls []string
+	fail  map[string]bool
+	hook  func(call string)
+}
+
+func (f *fakeCluster) call(format string, args ...any) error {
+	c := fmt.Sprintf(format, args...)
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	f.mu.Unlock()
+	if f.hook != nil {
+		f.hook(c)
+	}
+	if f.fail[c] {
+		return errors.New("code 65535: boom")
+	}
+	return nil
+}
+
+func (f *fakeCluster) CreateUser(_ context.Context, n, pw string) error {
+	return f.call("create_user %s %s", n, pw)
+}
+func (f *fakeCluster) DropUser(_ context.Context, n string) error { return f.call("drop_user %s", n) }
+func (f *fakeCluster) GrantRole(_ context.Context, u, r string) error {
+	return f.call("grant_role %s %s", u, r)
+}
+func (f *fakeCluster) RevokeRole(_ context.Context, u, r string) error {
+	return f.call("revoke_role %s %s", u, r)
+}
+func (f *fakeCluster) CreateRole(_ context.Context, n string) error { return f.call("create_role %s", n) }
+func (f *fakeCluster) DropRole(_ context.Context, n string) error   { return f.call("drop_role %s", n) }
+func (f *fakeCluster) GrantPrivilege(_ context.Context, r string, g spec.Grant) error {
+	return f.call("grant_privilege %s %s", r, g)
+}
+func (f *fakeCluster) RevokePrivilege(_ context.Context, r string, g spec.Grant) error {
+	return f.call("revoke_privilege %s %s", r, g)
+}
+func (f *fakeCluster) CreatePrivilegeGroup(_ context.Context, n string) error {
+	return f.call("create_privilege_group %s", n)
+}
+func (f *fakeCluster) DropPrivilegeGroup(_ context.Context, n string) error {
+	return f.call("drop_privilege_group %s", n)
+}
+func (f *fakeCluster) AddPrivilegesToGroup(_ context.Context, n string, p []string) error {
+	return f.call("add_privileges_to_group %s %v", n, p)
+}
+func (f *fakeCluster) RemovePrivilegesFromGroup(_ context.Context, n string, p []string) error {
+	return f.call("remove_privileges_from_group %s %v", n, p)
+}
+
+var _ Cluster = (*fakeCluster)(nil)
+
+func grant(p, db, obj string) *spec.Grant { g := spec.NewGrant(p, db, obj); return &g }
+
+// testPlan covers every action with dependencies between them.
+func testPlan() *plan.Plan {
+	return &plan.Plan{Steps: []plan.Step{
+		{Action: plan.CreatePrivilegeGroup, Group: "g"},
+		{Action: plan.AddPrivilegesToGroup, Group: "g", Privileges: []string{"Query"}},
+		{Action: plan.CreateRole, Role: "reader"},
+		{Action: plan.CreateRole, Role: "writer"},
+		{Action: plan.GrantPrivilege, Role: "reader", Grant: grant("g", "default", "*")},
+		{Action: plan.GrantPrivilege, Role: "writer", Grant: grant("Insert", "default", "*")},
+		{Action: plan.CreateUser, User: "alice"},
+		{Action: plan.GrantRole, User: "alice", Role: "reader"},
+		{Action: plan.GrantRole, User: "bob", Role: "writer"},
+		{Action: plan.RevokeRole, User: "bob", Role: "old"},
+		{Action: plan.RevokePrivilege, Role: "old", Grant: grant("Delete", "*", "*")},
+		{Action: plan.RevokePrivilege, Role: "old", Grant: grant("h", "default", "*")},
+		{Action: plan.DropUser, User: "carol"},
+		{Action: plan.DropRole, Role: "old"},
+		{Action: plan.DropPrivilegeGroup, Group: "h"},
+	}}
+}
+
+func outcomes(r *Report) []string {
+	var out []string
+	for _, res := range r.Results {
+		out = append(out, string(res.Outcome)+" "+res.Step.Description())
+	}
+	return out
+}
+
+func TestRunAllDone(t *testing.T) {
+	f := &fakeCluster{}
+	var progress bytes.Buffer
+	r := Run(context.Background(), f, testPlan(), Options{Passwords: map[string]string{"alice": "s3cret-Pw"}, Progress: &progress})
+	if err := r.Err(); err != nil {
+		t.Fatalf("Err = %v", err)
+	}
+	if got := r.Count(Done); got != 15 {
+		t.Errorf("done = %d, want 15", got)
+	}
+	if len(f.calls) != 15 {
+		t.Errorf("calls = %d, want 15: %v", len(f.calls), f.calls)
+	}
+	if !strings.Contains(progress.String(), "[15/15] ") || strings.Contains(progress.String(), "s3cret") {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+}
+
+func TestRunSkipsWhatDependsOnAFailure(t *testing.T) {
+	cases := map[string]struct {
+		fail    string
+		skipped []string
+	}{
+		"failed role creation skips its grants and its users' role changes": {
+			fail: "create_role writer",
+			skipped: []string{
+				"grant Insert on default.* to role writer",
+				"grant role writer to user bob",
+				"revoke role old from user bob",
+			},
+		},
+		"failed group creation skips filling and granting it": {
+			fail: "create_privilege_group g",
+			skipped: []string{
+				"add Query to privilege group g",
+				"grant g on default.* to role reader",
+			},
+		},
+		"failed revoke keeps the role and the group": {
+			fail:    "revoke_privilege old h on default.*",
+			skipped: []string{"drop role old", "drop privilege group h"},
+		},
+		"failed user creation skips its role grants": {
+			fail:    "create_user alice pw-Alice-1",
+			skipped: []string{"grant role reader to user alice"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := &fakeCluster{fail: map[string]bool{tc.fail: true}}
+			r := Run(context.Background(), f, testPlan(), Options{Passwords: map[string]string{"alice": "pw-Alice-1"}})
+			var skipped []string
+			for _, res := range r.Results {
+				if res.Outcome == Skipped {
+					skipped = append(skipped, res.Step.Description())
+				}
+			}
+			if d := cmp.Diff(tc.skipped, skipped); d != "" {
+				t.Errorf("skipped (-want +got):\n%s", d)
+			}
+			if r.Count(Failed) != 1 {
+				t.Errorf("failed = %d, want 1", r.Count(Failed))
+			}
+			if got := len(f.calls); got != 15-len(tc.skipped) {
+				t.Errorf("calls = %d, want %d", got, 15-len(tc.skipped))
+			}
+			if err := r.Err(); err == nil || !strings.Contains(err.Error(), "boom") {
+				t.Errorf("Err = %v, want the server's message", err)
+			}
+		})
+	}
+}
+
+func TestRunRegrantsKeptCompanions(t *testing.T) {
+	f := &fakeCluster{}
+	p := &plan.Plan{Steps: []plan.Step{{Action: plan.RevokePrivilege, Role: "r", Grant: grant("Load", "default", "c"), Keep: []string{"GetLoadState"}}}}
+	r := Run(context.Background(), f, p, Options{})
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	want := []string{"revoke_privilege r Load on default.c", "grant_privilege r GetLoadState on default.c"}
+	if d := cmp.Diff(want, f.calls); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
+	}
+}
+
+func TestRunStopsAfterInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &fakeCluster{hook: func(c string) {
+		if c == "create_role writer" {
+			cancel()
+		}
+	}}
+	r := Run(ctx, f, testPlan(), Options{Concurrency: 1, Passwords: map[string]string{"alice": "x"}})
+	if got := r.Count(Done); got != 4 {
+		t.Errorf("done = %d, want 4 (the step in flight completes): %v", got, outcomes(r))
+	}
+	if r.Results[4].Reason != "interrupted" {
+		t.Errorf("step 5 reason = %q, want interrupted", r.Results[4].Reason)
+	}
+	if r.Err() == nil {
+		t.Error("Err = nil after an interrupt")
+	}
+}
+
+func TestRunMissingPassword(t *testing.T) {
+	f := &fakeCluster{}
+	p := &plan.Plan{Steps: []plan.Step{{Action: plan.CreateUser, User: "alice"}, {Action: plan.GrantRole, User: "alice", Role: "r"}}}
+	r := Run(context.Background(), f, p, Options{})
+	if !errors.Is(r.Results[0].Err, ErrMissingPassword) || r.Results[1].Outcome != Skipped || len(f.calls) != 0 {
+		t.Errorf("results %v, calls %v", outcomes(r), f.calls)
+	}
+}
