@@ -47,8 +47,10 @@ func (f *fakeCluster) GrantRole(_ context.Context, u, r string) error {
 func (f *fakeCluster) RevokeRole(_ context.Context, u, r string) error {
 	return f.call("revoke_role %s %s", u, r)
 }
-func (f *fakeCluster) CreateRole(_ context.Context, n string) error { return f.call("create_role %s", n) }
-func (f *fakeCluster) DropRole(_ context.Context, n string) error   { return f.call("drop_role %s", n) }
+func (f *fakeCluster) CreateRole(_ context.Context, n string) error {
+	return f.call("create_role %s", n)
+}
+func (f *fakeCluster) DropRole(_ context.Context, n string) error { return f.call("drop_role %s", n) }
 func (f *fakeCluster) GrantPrivilege(_ context.Context, r string, g spec.Grant) error {
 	return f.call("grant_privilege %s %s", r, g)
 }
