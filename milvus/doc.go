@@ -1,0 +1,20 @@
+// Package milvus is the only package that knows the URLs and JSON shapes of the Milvus /
+// Zilliz Cloud RESTful API v2 (/v2/vectordb/...), as described in
+// shared/milvus-rest-rbac.md.
+//
+// It owns:
+//   - Client, built by New from a Config (URI, token, CA certificate, timeouts, concurrency);
+//   - Read, which reads the live users, roles, grants and privilege groups into the same
+//     spec.State a spec file is loaded into, normalised so that plan can diff the two
+//     (U + R + 3 calls: there is no bulk read in REST);
+//   - one method per mutation, implementing apply.Cluster, each one HTTP call, with the
+//     fallback to the v1 grant API on servers without grant_privilege_v2;
+//   - the errors of the API (APIError, TransportError, FeatureError), helpers that classify
+//     them (IsAlreadyExists, IsNotFound) and a one-line Hint for causes a user can fix.
+//
+// It must not decide what to change (package plan does), order or retry mutations (package
+// apply does), validate names beyond what the wire needs (package spec does), print anything,
+// or read the environment: the CLI passes MILVUS_URI and MILVUS_TOKEN in through Config. No
+// error, log or panic path may carry the token, a password or a request body; server messages
+// are scrubbed of the secrets the client knows before they are kept in an error.
+package milvus

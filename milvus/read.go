@@ -1,0 +1,315 @@
+package milvus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// Features says which optional parts of the API the server has, as far as the client knows:
+// a feature counts as present until the server answers 404 for it.
+type Features struct {
+	// PrivilegeGroups: privilege_groups/* (Milvus 2.4.16, 2.5.0). Read probes it every time.
+	PrivilegeGroups bool
+	// GrantV2: roles/grant_privilege_v2 and revoke_privilege_v2 (Milvus 2.4.18, 2.5.0). Read
+	// does not probe it; the first grant or revoke does.
+	GrantV2 bool
+}
+
+// Live is the state of a cluster as Read found it.
+type Live struct {
+	// State holds every user (root included) with its roles, every role (admin and public
+	// included) with its grants in all databases, and the custom privilege groups.
+	State *spec.State
+	// BuiltinGroups holds the built-in privilege groups with their privileges as the server
+	// reported them, sorted; empty when the server has no privilege groups.
+	BuiltinGroups map[string][]string
+	// Features is what the server was found to support.
+	Features Features
+}
+
+// Features returns what the client has learned of the server so far.
+func (c *Client) Features() Features {
+	return Features{PrivilegeGroups: !c.noGroups.Load(), GrantV2: !c.noGrantV2.Load()}
+}
+
+// Read reads the live access state: users/list, one users/describe per user, roles/list, one
+// roles/describe per role across all databases, and privilege_groups/list; U + R + 3 calls,
+// run concurrently within the client's bound. The result is normalised for diffing: names and
+// grants sorted and de-duplicated, a grant's empty database reported as "default", custom
+// group privileges split and sorted. A role dropped between roles/list and its describe is
+// left out; a user dropped meanwhile shows with no roles (the server cannot tell them apart).
+func (c *Client) Read(ctx context.Context) (*Live, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		once     sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		once.Do(func() { firstErr = err; cancel() })
+	}
+
+	var (
+		userNames, roleNames []string
+		userRoles            [][]string
+		roleGrants           [][]spec.Grant
+		roleGone             []bool
+		groups               map[string][]string
+		groupsOK             bool
+	)
+	wg.Go(func() {
+		names, err := c.listNames(ctx, "users/list")
+		if err != nil {
+			fail(fmt.Errorf("list users: %w", err))
+			return
+		}
+		userNames, userRoles = names, make([][]string, len(names))
+		if err := c.each(ctx, len(names), func(i int) error {
+			roles, err := c.describeUser(ctx, names[i])
+			if err != nil {
+				return fmt.Errorf("describe user %q: %w", names[i], err)
+			}
+			userRoles[i] = roles
+			return nil
+		}); err != nil {
+			fail(err)
+		}
+	})
+	wg.Go(func() {
+		names, err := c.listNames(ctx, "roles/list")
+		if err != nil {
+			fail(fmt.Errorf("list roles: %w", err))
+			return
+		}
+		roleNames, roleGrants, roleGone = names, make([][]spec.Grant, len(names)), make([]bool, len(names))
+		if err := c.each(ctx, len(names), func(i int) error {
+			grants, err := c.describeRole(ctx, names[i])
+			switch {
+			case IsNotFound(err):
+				roleGone[i] = true
+			case err != nil:
+				return fmt.Errorf("describe role %q: %w", names[i], err)
+			}
+			roleGrants[i] = grants
+			return nil
+		}); err != nil {
+			fail(err)
+		}
+	})
+	wg.Go(func() {
+		var err error
+		groups, err = c.listGroups(ctx)
+		switch {
+		case is404(err):
+			c.noGroups.Store(true)
+		case err != nil:
+			fail(fmt.Errorf("list privilege groups: %w", err))
+		default:
+			c.noGroups.Store(false)
+			groupsOK = true
+		}
+	})
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+
+	live := &Live{State: spec.NewState(), BuiltinGroups: map[string][]string{}, Features: c.Features()}
+	live.Features.PrivilegeGroups = groupsOK
+	for i, n := range userNames {
+		live.State.Users[n] = &spec.User{Name: n, Roles: userRoles[i]}
+	}
+	for i, n := range roleNames {
+		if !roleGone[i] {
+			live.State.Roles[n] = &spec.Role{Name: n, Grants: roleGrants[i]}
+		}
+	}
+	custom := map[string]bool{}
+	for n, privs := range groups {
+		if privilege.IsBuiltinGroup(n) {
+			live.BuiltinGroups[n] = privs
+			continue
+		}
+		live.State.Groups[n] = &spec.PrivilegeGroup{Name: n, Privileges: privs}
+		custom[n] = true
+	}
+	c.mu.Lock()
+	c.groups = custom
+	c.mu.Unlock()
+	return live, nil
+}
+
+// each runs fn(0..n-1) on at most the client's concurrency of goroutines and returns the
+// first error; it stops starting new work after an error or when ctx is done.
+func (c *Client) each(ctx context.Context, n int, fn func(i int) error) error {
+	workers := min(n, cap(c.sem))
+	next := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+		stop     = make(chan struct{})
+	)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				if err := fn(i); err != nil {
+					once.Do(func() { firstErr = err; close(stop) })
+				}
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-stop:
+			break feed
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	return firstErr
+}
+
+// listNames calls users/list or roles/list: data is a list of names.
+func (c *Client) listNames(ctx context.Context, endpoint string) ([]string, error) {
+	data, err := c.call(ctx, endpoint, struct{}{})
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	if err := decodeData(endpoint, data, &names, "a list of names"); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+type userReq struct {
+	UserName string `json:"userName"`
+}
+
+// describeUser returns the roles given to user, sorted; nil when none.
+func (c *Client) describeUser(ctx context.Context, user string) ([]string, error) {
+	const endpoint = "users/describe"
+	data, err := c.call(ctx, endpoint, userReq{UserName: user})
+	if err != nil {
+		return nil, err
+	}
+	var roles []string
+	if err := decodeData(endpoint, data, &roles, "a list of role names"); err != nil {
+		return nil, err
+	}
+	if len(roles) == 0 {
+		return nil, nil
+	}
+	return spec.SortNames(roles), nil
+}
+
+type describeRoleReq struct {
+	RoleName string `json:"roleName"`
+	DBName   string `json:"dbName"`
+}
+
+// grantEntry is one grant of roles/describe (§1.3). grantor is not kept.
+type grantEntry struct {
+	ObjectType string `json:"objectType"`
+	ObjectName string `json:"objectName"`
+	Privilege  string `json:"privilege"`
+	DBName     string `json:"dbName"`
+	Grantor    string `json:"grantor"`
+}
+
+// describeRole returns the grants of role in every database ("dbName":"*"), sorted; nil when
+// none. The object type and name are kept as reported.
+func (c *Client) describeRole(ctx context.Context, role string) ([]spec.Grant, error) {
+	const endpoint = "roles/describe"
+	data, err := c.call(ctx, endpoint, describeRoleReq{RoleName: role, DBName: privilege.Wildcard})
+	if err != nil {
+		return nil, err
+	}
+	var entries []grantEntry
+	if err := decodeData(endpoint, data, &entries, "a list of grants"); err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	grants := make([]spec.Grant, 0, len(entries))
+	for _, e := range entries {
+		db := e.DBName
+		if db == "" {
+			db = privilege.DefaultDatabase
+		}
+		grants = append(grants, spec.Grant{ObjectType: e.ObjectType, Privilege: e.Privilege, Database: db, Object: e.ObjectName})
+	}
+	return spec.SortGrants(grants), nil
+}
+
+// groupList is the data of privilege_groups/list: an object, and privileges joined by ",".
+type groupList struct {
+	PrivilegeGroups *[]struct {
+		Name       string       `json:"privilegeGroupName"`
+		Privileges privilegeSet `json:"privileges"`
+	} `json:"privilegeGroups"`
+}
+
+// privilegeSet decodes "Query,Search" (what servers send) or ["Query","Search"] into a
+// sorted list free of duplicates and blanks.
+type privilegeSet []string
+
+func (p *privilegeSet) UnmarshalJSON(b []byte) error {
+	var list []string
+	var joined string
+	if err := json.Unmarshal(b, &joined); err == nil {
+		list = strings.Split(joined, ",")
+	} else if err := json.Unmarshal(b, &list); err != nil {
+		return errors.New("privileges is neither a comma-separated string nor a list of strings")
+	}
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		*p = nil
+		return nil
+	}
+	*p = spec.SortNames(out)
+	return nil
+}
+
+// listGroups returns every privilege group, built-in ones included, by name.
+func (c *Client) listGroups(ctx context.Context) (map[string][]string, error) {
+	const endpoint = "privilege_groups/list"
+	data, err := c.call(ctx, endpoint, struct{}{})
+	if err != nil {
+		return nil, err
+	}
+	var list groupList
+	if err := decodeData(endpoint, data, &list, `an object {"privilegeGroups": [...]}`); err != nil {
+		return nil, err
+	}
+	if list.PrivilegeGroups == nil {
+		return nil, fmt.Errorf("%s: %w: no \"data.privilegeGroups\" list", endpoint, ErrMalformedResponse)
+	}
+	out := make(map[string][]string, len(*list.PrivilegeGroups))
+	for _, g := range *list.PrivilegeGroups {
+		out[g.Name] = g.Privileges
+	}
+	return out, nil
+}

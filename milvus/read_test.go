@@ -1,0 +1,295 @@
+package milvus
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// shuffled joins privs with "," in a random order, as servers report custom groups.
+func shuffled(privs ...string) string {
+	p := append([]string(nil), privs...)
+	rand.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return strings.Join(p, ",")
+}
+
+// cluster is a fake with a small, valid RBAC state.
+func cluster(t *testing.T) *fake {
+	f := newFake(t)
+	f.always("users/list", ok(`["root","alice","bob","ghost"]`))
+	f.on("users/describe", func(b map[string]any) reply {
+		switch b["userName"] {
+		case "alice":
+			return ok(`["writer","reader","reader"]`)
+		case "bob":
+			return ok(`["reader"]`)
+		default: // root, and ghost: a user dropped since users/list looks the same
+			return ok(`[]`)
+		}
+	})
+	f.always("roles/list", ok(`["admin","public","reader","writer","gone"]`))
+	f.on("roles/describe", func(b map[string]any) reply {
+		switch b["roleName"] {
+		case "admin":
+			return ok(`[]`)
+		case "public":
+			return ok(`[
+				{"objectType":"Global","objectName":"*","privilege":"ListAliases","dbName":"*","grantor":"root"},
+				{"objectType":"Global","objectName":"*","privilege":"DescribeCollection","dbName":"*","grantor":"root"},
+				{"objectType":"Collection","objectName":"*","privilege":"IndexDetail","dbName":"*","grantor":"root"}]`)
+		case "reader":
+			return ok(`[
+				{"objectType":"Collection","objectName":"books","privilege":"Search","dbName":"","grantor":"root"},
+				{"objectType":"Collection","objectName":"books","privilege":"Query","dbName":"default","grantor":"root"},
+				{"objectType":"Collection","objectName":"books","privilege":"Search","dbName":"default","grantor":"admin_bot"},
+				{"objectType":"Global","objectName":"orders","privilege":"DescribeCollection","dbName":"sales","grantor":"root"}]`)
+		case "writer":
+			return ok(`[
+				{"objectType":"Global","objectName":"*","privilege":"my_group","dbName":"sales","grantor":"root"},
+				{"objectType":"Global","objectName":"*","privilege":"ClusterReadOnly","dbName":"*","grantor":"root"}]`)
+		case "gone": // dropped since roles/list
+			return fail(65535, "not found the role, maybe the role isn't existed or internal system error")
+		}
+		return fail(1100, "unexpected role")
+	})
+	f.on("privilege_groups/list", func(map[string]any) reply {
+		return ok(fmt.Sprintf(`{"privilegeGroups":[
+			{"privilegeGroupName":"my_group","privileges":%q},
+			{"privilegeGroupName":"empty_group","privileges":""},
+			{"privilegeGroupName":"ClusterReadOnly","privileges":%q},
+			{"privilegeGroupName":"DatabaseReadOnly","privileges":%q}]}`,
+			shuffled("Search", " Query", "Insert", "", "Query"),
+			shuffled("ListDatabases", "SelectOwnership", "SelectUser"),
+			shuffled("ShowCollections", "DescribeDatabase")))
+	})
+	return f
+}
+
+func TestRead(t *testing.T) {
+	for i := range 3 { // the group contents come back in a new order each time
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			f := cluster(t)
+			c := f.start(Config{Token: "root:Milvus"})
+			live, err := c.Read(testCtx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := &Live{
+				State: &spec.State{
+					Users: map[string]*spec.User{
+						"root":  {Name: "root"},
+						"alice": {Name: "alice", Roles: []string{"reader", "writer"}},
+						"bob":   {Name: "bob", Roles: []string{"reader"}},
+						"ghost": {Name: "ghost"},
+					},
+					Roles: map[string]*spec.Role{
+						"admin": {Name: "admin"},
+						"public": {Name: "public", Grants: []spec.Grant{
+							{ObjectType: "Global", Privilege: "DescribeCollection", Database: "*", Object: "*"},
+							{ObjectType: "Collection", Privilege: "IndexDetail", Database: "*", Object: "*"},
+							{ObjectType: "Global", Privilege: "ListAliases", Database: "*", Object: "*"},
+						}},
+						"reader": {Name: "reader", Grants: []spec.Grant{
+							{ObjectType: "Collection", Privilege: "Query", Database: "default", Object: "books"},
+							{ObjectType: "Collection", Privilege: "Search", Database: "default", Object: "books"},
+							{ObjectType: "Global", Privilege: "DescribeCollection", Database: "sales", Object: "orders"},
+						}},
+						"writer": {Name: "writer", Grants: []spec.Grant{
+							{ObjectType: "Global", Privilege: "ClusterReadOnly", Database: "*", Object: "*"},
+							{ObjectType: "Global", Privilege: "my_group", Database: "sales", Object: "*"},
+						}},
+					},
+					Groups: map[string]*spec.PrivilegeGroup{
+						"my_group":    {Name: "my_group", Privileges: []string{"Insert", "Query", "Search"}},
+						"empty_group": {Name: "empty_group"},
+					},
+				},
+				BuiltinGroups: map[string][]string{
+					"ClusterReadOnly":  {"ListDatabases", "SelectOwnership", "SelectUser"},
+					"DatabaseReadOnly": {"DescribeDatabase", "ShowCollections"},
+				},
+				Features: Features{PrivilegeGroups: true, GrantV2: true},
+			}
+			if d := cmp.Diff(want, live); d != "" {
+				t.Errorf("Read (-want +got):\n%s", d)
+			}
+
+			// U + R + 3 calls, no more.
+			wantCounts := map[string]int{"users/list": 1, "users/describe": 4, "roles/list": 1, "roles/describe": 5, "privilege_groups/list": 1}
+			if d := cmp.Diff(wantCounts, f.counts()); d != "" {
+				t.Errorf("calls (-want +got):\n%s", d)
+			}
+			wantBodies := map[string][]string{
+				"users/list":            {`{}`},
+				"roles/list":            {`{}`},
+				"privilege_groups/list": {`{}`},
+				"users/describe":        {`{"userName":"alice"}`, `{"userName":"bob"}`, `{"userName":"ghost"}`, `{"userName":"root"}`},
+				"roles/describe": {`{"roleName":"admin","dbName":"*"}`, `{"roleName":"gone","dbName":"*"}`,
+					`{"roleName":"public","dbName":"*"}`, `{"roleName":"reader","dbName":"*"}`, `{"roleName":"writer","dbName":"*"}`},
+			}
+			for ep, want := range wantBodies {
+				if d := cmp.Diff(want, f.bodies(ep)); d != "" {
+					t.Errorf("%s bodies (-want +got):\n%s", ep, d)
+				}
+			}
+			for _, r := range f.requests() {
+				if r.Header.Get("Authorization") != "Bearer root:Milvus" {
+					t.Errorf("%s: Authorization %q", r.Endpoint, r.Header.Get("Authorization"))
+				}
+			}
+		})
+	}
+}
+
+func TestReadEmptyLists(t *testing.T) {
+	f := newFake(t).
+		always("users/list", ok(`[]`)).
+		always("roles/list", ok(`null`)).
+		always("privilege_groups/list", ok(`{"privilegeGroups":[]}`))
+	live, err := f.start(Config{}).Read(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(live.State.Users)+len(live.State.Roles)+len(live.State.Groups)+len(live.BuiltinGroups) != 0 {
+		t.Errorf("live %+v, want empty", live.State)
+	}
+	if len(f.requests()) != 3 {
+		t.Errorf("calls %v, want 3", f.endpoints())
+	}
+}
+
+// TestReadWithoutPrivilegeGroups: a server older than 2.4.16 answers 404; Read still works
+// and says so, and later group calls fail with a *FeatureError without a call.
+func TestReadWithoutPrivilegeGroups(t *testing.T) {
+	f := cluster(t).always("privilege_groups/list", notFound)
+	c := f.start(Config{})
+	ctx := testCtx(t)
+	live, err := c.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Features.PrivilegeGroups || c.Features().PrivilegeGroups {
+		t.Error("PrivilegeGroups reported on a server that answered 404")
+	}
+	if len(live.State.Groups) != 0 || len(live.BuiltinGroups) != 0 || len(live.State.Users) != 4 {
+		t.Errorf("groups %v, built-ins %v, %d users", live.State.Groups, live.BuiltinGroups, len(live.State.Users))
+	}
+	n := len(f.requests())
+	var fe *FeatureError
+	if err := c.CreatePrivilegeGroup(ctx, "g"); !errors.As(err, &fe) || !strings.Contains(err.Error(), "2.4.16") {
+		t.Errorf("create group: err = %v, want a *FeatureError naming 2.4.16", err)
+	}
+	if len(f.requests()) != n {
+		t.Error("a group call was made on a server known to lack groups")
+	}
+}
+
+// TestReadConcurrencyBound: describes run concurrently, never more than Concurrency at once.
+func TestReadConcurrencyBound(t *testing.T) {
+	var users, roles []string
+	for i := range 30 {
+		users = append(users, fmt.Sprintf("%q", fmt.Sprintf("u%d", i)))
+	}
+	for i := range 10 {
+		roles = append(roles, fmt.Sprintf("%q", fmt.Sprintf("r%d", i)))
+	}
+	slow := reply{Body: `{"code":0,"data":[]}`, Delay: 15 * time.Millisecond}
+	f := newFake(t).
+		always("users/list", ok("["+strings.Join(users, ",")+"]")).
+		always("roles/list", ok("["+strings.Join(roles, ",")+"]")).
+		always("privilege_groups/list", ok(`{"privilegeGroups":[]}`)).
+		always("users/describe", slow).
+		always("roles/describe", slow)
+	live, err := f.start(Config{Concurrency: 4}).Read(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(live.State.Users) != 30 || len(live.State.Roles) != 10 {
+		t.Fatalf("%d users, %d roles", len(live.State.Users), len(live.State.Roles))
+	}
+	if m := f.maxInFlight(); m > 4 || m < 3 {
+		t.Errorf("max in flight %d, want 3..4", m)
+	}
+	if n := len(f.requests()); n != 30+10+3 {
+		t.Errorf("%d calls, want 43", n)
+	}
+}
+
+// TestReadMalformed: every answer the API does not promise is an error naming the endpoint
+// (and the object, for describes), never a panic or a silently empty state.
+func TestReadMalformed(t *testing.T) {
+	html := reply{Body: "<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>", ContentType: "text/html"}
+	tests := map[string]struct {
+		endpoint  string
+		reply     reply
+		want      []string
+		malformed bool
+	}{
+		"html page":         {"users/list", html, []string{"users/list", "not Milvus JSON", "text/html", "Welcome to nginx"}, true},
+		"bad gateway":       {"users/list", reply{Status: 502, Body: "<html>502 Bad Gateway</html>", ContentType: "text/html"}, []string{"users/list: HTTP 502: <html>502 Bad Gateway"}, false},
+		"empty body":        {"roles/list", reply{Body: ""}, []string{"roles/list", "not Milvus JSON"}, true},
+		"data missing":      {"users/list", reply{Body: `{"code":0}`}, []string{"users/list", `no "data"`}, true},
+		"data object":       {"users/list", ok(`{"users":["root"]}`), []string{"users/list", "not a list of names"}, true},
+		"data numbers":      {"roles/list", ok(`[1,2]`), []string{"roles/list", "not a list of names"}, true},
+		"code missing":      {"users/list", reply{Body: `{"data":["root"]}`}, []string{"users/list", `no "code"`}, true},
+		"code string":       {"roles/list", reply{Body: `{"code":"0","data":[]}`}, []string{"roles/list", "not Milvus JSON"}, true},
+		"json array":        {"users/list", reply{Body: `["root"]`}, []string{"users/list", "not Milvus JSON"}, true},
+		"server error":      {"roles/list", fail(65535, "etcd unavailable"), []string{"list roles: roles/list: code 65535: etcd unavailable"}, false},
+		"user roles object": {"users/describe", ok(`{"roles":[]}`), []string{"describe user", "users/describe", "not a list of role names"}, true},
+		"grant wrong type":  {"roles/describe", ok(`[{"objectType":1,"objectName":"*","privilege":"Search","dbName":"default"}]`), []string{"describe role", "roles/describe", "not a list of grants"}, true},
+		"grants string":     {"roles/describe", ok(`"none"`), []string{"roles/describe", "not a list of grants"}, true},
+		"groups array":      {"privilege_groups/list", ok(`[]`), []string{"privilege_groups/list", "privilegeGroups"}, true},
+		"groups missing":    {"privilege_groups/list", ok(`{}`), []string{"privilege_groups/list", `no "data.privilegeGroups"`}, true},
+		"privileges number": {"privilege_groups/list", ok(`{"privilegeGroups":[{"privilegeGroupName":"g","privileges":5}]}`), []string{"privilege_groups/list", "comma-separated"}, true},
+		"groups forbidden":  {"privilege_groups/list", reply{Status: http.StatusForbidden, Body: `{"code":65535,"message":"denied"}`}, []string{"privilege_groups/list: HTTP 403: code 65535: denied"}, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := cluster(t).always(tc.endpoint, tc.reply)
+			live, err := f.start(Config{}).Read(testCtx(t))
+			if err == nil {
+				t.Fatalf("Read succeeded: %+v", live.State)
+			}
+			for _, s := range tc.want {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not contain %q", err, s)
+				}
+			}
+			if errors.Is(err, ErrMalformedResponse) != tc.malformed {
+				t.Errorf("errors.Is(ErrMalformedResponse) = %v, want %v", !tc.malformed, tc.malformed)
+			}
+		})
+	}
+}
+
+// TestReadAcceptsPrivilegeList: a server that sends privileges as a JSON list is read too.
+func TestReadAcceptsPrivilegeList(t *testing.T) {
+	f := cluster(t).always("privilege_groups/list", ok(`{"privilegeGroups":[{"privilegeGroupName":"g","privileges":["Search","Query","Search"]}]}`))
+	live, err := f.start(Config{}).Read(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(&spec.PrivilegeGroup{Name: "g", Privileges: []string{"Query", "Search"}}, live.State.Groups["g"]); d != "" {
+		t.Error(d)
+	}
+}
+
+// TestReadRemembersCustomGroups: after Read, a custom group with a name the catalogue knows
+// nothing about still counts as a group on a server without grant_privilege_v2.
+func TestReadRemembersCustomGroups(t *testing.T) {
+	c := cluster(t).start(Config{})
+	if _, err := c.Read(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if !c.isGroup("my_group") || c.isGroup("Search") || c.isGroup("ReadOnly") {
+		t.Errorf("isGroup: my_group %v, Search %v, ReadOnly %v", c.isGroup("my_group"), c.isGroup("Search"), c.isGroup("ReadOnly"))
+	}
+}
