@@ -38,6 +38,9 @@ type Spec struct {
 	Mode           Mode
 	PasswordPolicy string
 	Protect        Protect
+	// Schema is the $schema reference of the file's yaml-language-server comment, kept so
+	// that Encode writes back the one the file had; empty when it had none.
+	Schema string
 	// State is the desired state, normalised: grants carry their derived object type and
 	// defaults, the companions of Load and Flush are not added (package plan does that).
 	State *State

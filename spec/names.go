@@ -1,0 +1,144 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Name limits. Milvus counts bytes (proxy.maxUsernameLength, proxy.maxNameLength); the
+// Zilliz Cloud user guide documents the same 32 for user names.
+const (
+	maxUserNameLen = 32
+	maxNameLen     = 255
+)
+
+// Regular expressions of the names the file accepts. schema.json is generated from the same
+// strings (see schema_test.go), so that an editor and the loader agree.
+const (
+	// userNamePattern is the Zilliz Cloud rule: an ASCII letter, then letters, digits, `_`.
+	userNamePattern = `^[A-Za-z][A-Za-z0-9_]*$`
+	// userNamePatternMilvus adds `.` and `-`, which Milvus accepts from 2.6.0.
+	userNamePatternMilvus = `^[A-Za-z][A-Za-z0-9_.-]*$`
+	// roleNamePattern is ValidateRoleName with the default extra character `$`.
+	roleNamePattern = `^[A-Za-z_][A-Za-z0-9_$]*$`
+	// groupNamePattern is ValidatePrivilegeGroupName: no `$`.
+	groupNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+	// databaseNamePattern is ValidateDatabaseName.
+	databaseNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+	// collectionNamePattern is ValidateCollectionName with the default extra character `$`.
+	collectionNamePattern = `^[A-Za-z_][A-Za-z0-9_$]*$`
+	// envNamePattern is a portable environment variable name (POSIX shells accept no other).
+	envNamePattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+)
+
+// nameRule describes one kind of name, so that every name error is worded the same way and
+// says which part of the rule failed.
+type nameRule struct {
+	kind     string // "user name"
+	max      int
+	first    func(byte) bool
+	firstMsg string // "a letter"
+	rest     func(byte) bool
+	restMsg  string // "letters, digits and underscores"
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+
+var (
+	userNameRule = nameRule{"user name", maxUserNameLen, isLetter, "a letter",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' }, "letters, digits and underscores"}
+	userNameRuleMilvus = nameRule{"user name", maxUserNameLen, isLetter, "a letter",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' || c == '.' || c == '-' },
+		"letters, digits, underscores, dots and hyphens"}
+	roleNameRule = nameRule{"role name", maxNameLen, func(c byte) bool { return isLetter(c) || c == '_' },
+		"a letter or an underscore",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' || c == '$' },
+		"letters, digits, underscores and dollar signs"}
+	groupNameRule = nameRule{"privilege group name", maxNameLen, func(c byte) bool { return isLetter(c) || c == '_' },
+		"a letter or an underscore",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' },
+		"letters, digits and underscores"}
+	databaseNameRule = nameRule{"database name", maxNameLen, func(c byte) bool { return isLetter(c) || c == '_' },
+		"a letter or an underscore",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' },
+		"letters, digits and underscores"}
+	collectionNameRule = nameRule{"collection name", maxNameLen, func(c byte) bool { return isLetter(c) || c == '_' },
+		"a letter or an underscore",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' || c == '$' },
+		"letters, digits, underscores and dollar signs"}
+	envNameRule = nameRule{"environment variable name", 1 << 20, func(c byte) bool { return isLetter(c) || c == '_' },
+		"a letter or an underscore",
+		func(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' },
+		"letters, digits and underscores"}
+)
+
+// check returns what is wrong with name, or "" when it is valid. Milvus trims spaces before
+// it validates; the file does not, because a name that differs from the one Milvus stores
+// would never match the live state.
+func (r nameRule) check(name string) string {
+	switch {
+	case name == "":
+		return r.kind + " must not be empty"
+	case len(name) > r.max:
+		return fmt.Sprintf("%s %q is %d bytes long; at most %d are allowed", r.kind, name, len(name), r.max)
+	case !r.first(name[0]):
+		return fmt.Sprintf("%s %q must start with %s", r.kind, name, r.firstMsg)
+	}
+	for i := 1; i < len(name); i++ {
+		if !r.rest(name[i]) {
+			return fmt.Sprintf("%s %q may contain only %s", r.kind, name, r.restMsg)
+		}
+	}
+	return ""
+}
+
+// suggest returns the candidate nearest to name when it is near enough to be a typo: a
+// case-insensitive edit distance of at most 2, or a third of the name for long names.
+// Ties go to the first candidate in order, so callers pass sorted lists for stable output.
+func suggest(name string, candidates []string) string {
+	best, bestD := "", -1
+	lname := strings.ToLower(name)
+	for _, c := range candidates {
+		if c == name {
+			continue
+		}
+		d := distance(lname, strings.ToLower(c))
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD < 0 || bestD > max(2, len(name)/3) {
+		return ""
+	}
+	return best
+}
+
+// didYouMean renders a suggestion as a message suffix, or "" when there is none.
+func didYouMean(name string, candidates []string) string {
+	if s := suggest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance between a and b, in bytes: names are ASCII.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
