@@ -1,0 +1,167 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/milvus-rbac/milvus-rbac/milvus"
+	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// Exit codes, the same for every command.
+const (
+	// ExitOK: success, or the cluster matches the file.
+	ExitOK = 0
+	// ExitError: an error; nothing more is said about the cluster.
+	ExitError = 1
+	// ExitChanges: changes are present (plan --detailed-exitcode, drift).
+	ExitChanges = 2
+)
+
+// Streams are where a command reads and writes. Results go to Out, progress and errors to Err.
+type Streams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// InTTY and OutTTY say whether In and Out are terminals.
+	InTTY, OutTTY bool
+	// NoColor turns colour off even on a terminal (--no-color, or NO_COLOR set).
+	NoColor bool
+}
+
+func (s Streams) color() bool { return s.OutTTY && !s.NoColor }
+
+// Connection says how to reach the cluster.
+type Connection struct {
+	URI         string
+	Token       string
+	CACert      string
+	Concurrency int
+	Timeout     time.Duration
+}
+
+// client builds the REST client.
+func (c Connection) client() (*milvus.Client, error) {
+	return milvus.New(milvus.Config{
+		URI:         c.URI,
+		Token:       c.Token,
+		CACertFile:  c.CACert,
+		Concurrency: c.Concurrency,
+		Timeout:     c.Timeout,
+		UserAgent:   "milvus-rbac/" + Version,
+	})
+}
+
+// Version is the tool's version, set at build time with -ldflags "-X ...command.Version=...".
+var Version = "dev"
+
+// fail prints err (and a hint when the cause is known) and returns ExitError.
+func fail(s Streams, err error) int {
+	var problems *spec.Problems
+	if errors.As(err, &problems) {
+		fmt.Fprintf(s.Err, "Error: %s\n", problems.Error())
+		return ExitError
+	}
+	var merr *multierror.Error
+	if errors.As(err, &merr) && len(merr.Errors) > 1 {
+		fmt.Fprintf(s.Err, "Error: %d problems:\n", len(merr.Errors))
+		for _, e := range merr.Errors {
+			fmt.Fprintf(s.Err, "  - %s\n", e)
+		}
+	} else {
+		fmt.Fprintf(s.Err, "Error: %s\n", err)
+	}
+	if h := milvus.Hint(err); h != "" {
+		fmt.Fprintf(s.Err, "Hint: %s\n", h)
+	}
+	return ExitError
+}
+
+// session is a loaded spec, a connected client, the live state and the plan between them.
+type session struct {
+	spec   *spec.Spec
+	client *milvus.Client
+	live   *milvus.Live
+	plan   *plan.Plan
+}
+
+// prepare loads the spec (no call is made when it is invalid), reads the cluster and plans.
+func prepare(ctx context.Context, file string, conn Connection) (*session, error) {
+	sp, err := spec.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	c, err := conn.client()
+	if err != nil {
+		return nil, err
+	}
+	ses := &session{spec: sp, client: c}
+	if err := ses.replan(ctx); err != nil {
+		return nil, err
+	}
+	return ses, nil
+}
+
+// replan reads the cluster and plans again.
+func (ses *session) replan(ctx context.Context) error {
+	live, err := ses.client.Read(ctx)
+	if err != nil {
+		return fmt.Errorf("read cluster %s: %w", ses.client.URI(), err)
+	}
+	p, err := plan.Diff(ses.spec, live.State, plan.Options{
+		ConnectedUser:     ses.client.User(),
+		NoPrivilegeGroups: !live.Features.PrivilegeGroups,
+	})
+	if err != nil {
+		return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
+	}
+	ses.live, ses.plan = live, p
+	return nil
+}
+
+// passwords resolves and checks the password of every user the plan creates, reporting every
+// problem at once. Messages name the user and the variable or file, never the value.
+func (ses *session) passwords() (map[string]string, error) {
+	out := map[string]string{}
+	var errs *multierror.Error
+	for _, st := range ses.plan.Steps {
+		if st.Action != plan.CreateUser {
+			continue
+		}
+		if st.Password == nil {
+			errs = multierror.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
+			continue
+		}
+		pw, err := st.Password.Resolve(ses.spec.Dir())
+		if err != nil {
+			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
+			continue
+		}
+		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
+			errs = multierror.Append(errs, err)
+			continue
+		}
+		out[st.User] = pw
+	}
+	return out, errs.ErrorOrNil()
+}
+
+func (ses *session) textOptions(s Streams) plan.TextOptions {
+	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
+}
+
+// isTerminal reports whether f is a character device.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// IsTerminal reports whether f is a terminal; main uses it to fill Streams.
+func IsTerminal(f *os.File) bool { return isTerminal(f) }

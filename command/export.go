@@ -1,0 +1,79 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// ExportOptions are the options of `export`.
+type ExportOptions struct {
+	Connection
+	// Output is the file to write; "" or "-" for stdout.
+	Output string
+	// Protect is written into the file, and what it matches is left out of it.
+	Protect spec.Protect
+}
+
+// Export writes the live cluster as a spec file: users (without passwords) and their roles,
+// roles and their grants, custom privilege groups. Built-ins and protected names are left
+// out, so that planning the file against the same cluster gives no changes.
+func Export(ctx context.Context, s Streams, o ExportOptions) int {
+	c, err := o.Connection.client()
+	if err != nil {
+		return fail(s, err)
+	}
+	live, err := c.Read(ctx)
+	if err != nil {
+		return fail(s, fmt.Errorf("read cluster %s: %w", c.URI(), err))
+	}
+	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
+	w := s.Out
+	if o.Output != "" && o.Output != "-" {
+		f, err := os.Create(o.Output)
+		if err != nil {
+			return fail(s, fmt.Errorf("export: %w", err))
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := spec.Encode(w, out); err != nil {
+		return fail(s, fmt.Errorf("export: %w", err))
+	}
+	if w != s.Out {
+		st := out.State
+		fmt.Fprintf(s.Err, "Wrote %s: %d users, %d roles, %d privilege groups.\n", o.Output, len(st.Users), len(st.Roles), len(st.Groups))
+	}
+	return ExitOK
+}
+
+// exported is live without built-ins and protected names.
+func exported(live *spec.State, p spec.Protect) *spec.State {
+	out := spec.NewState()
+	for name, u := range live.Users {
+		if p.User(name) {
+			continue
+		}
+		var roles []string
+		for _, r := range u.Roles {
+			if r != spec.PublicRole {
+				roles = append(roles, r)
+			}
+		}
+		out.Users[name] = &spec.User{Name: name, Roles: roles}
+	}
+	for name, r := range live.Roles {
+		if !p.Role(name) {
+			out.Roles[name] = r
+		}
+	}
+	for name, g := range live.Groups {
+		if !p.Group(name) && !privilege.IsBuiltinGroup(name) {
+			out.Groups[name] = g
+		}
+	}
+	return out
+}

@@ -1,0 +1,135 @@
+// Command milvus-rbac manages Milvus and Zilliz Cloud users, roles, grants and privilege
+// groups from a YAML file: validate, plan, apply, drift and export.
+//
+// This file is wiring only: flags become options of package command, whose functions return
+// the exit code.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/milvus-rbac/milvus-rbac/command"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+const exitCodes = `EXIT CODES:
+   0  success; for plan --detailed-exitcode and drift: the cluster matches the file
+   1  error (invalid file, unreachable cluster, failed step); nothing more is claimed
+   2  changes present (plan --detailed-exitcode, drift)`
+
+func run(args []string) int {
+	code := command.ExitOK
+	streams := command.Streams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTTY: command.IsTerminal(os.Stdin), OutTTY: command.IsTerminal(os.Stdout),
+		NoColor: os.Getenv("NO_COLOR") != "",
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	fileFlag := &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "access.yaml", Usage: "the spec `FILE`", EnvVars: []string{"MILVUS_RBAC_FILE"}}
+	noColor := &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (NO_COLOR in the environment does the same)"}
+	connFlags := []cli.Flag{
+		&cli.StringFlag{Name: "uri", Value: "http://localhost:19530", EnvVars: []string{"MILVUS_URI"}, Usage: "the cluster's REST `URI` (http or https)"},
+		&cli.StringFlag{Name: "token", EnvVars: []string{"MILVUS_TOKEN"}, Usage: "`user:password` or a Zilliz Cloud API key; prefer the environment variable"},
+		&cli.StringFlag{Name: "ca-cert", EnvVars: []string{"MILVUS_CA_CERT"}, Usage: "PEM `FILE` of a private CA to trust for https"},
+		&cli.IntFlag{Name: "concurrency", Value: 16, Usage: "at most `N` calls to the cluster at once"},
+		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "timeout of each call"},
+	}
+	conn := func(c *cli.Context) command.Connection {
+		streams.NoColor = streams.NoColor || c.Bool("no-color")
+		return command.Connection{
+			URI: c.String("uri"), Token: c.String("token"), CACert: c.String("ca-cert"),
+			Concurrency: c.Int("concurrency"), Timeout: c.Duration("timeout"),
+		}
+	}
+	with := func(flags ...cli.Flag) []cli.Flag { return append(append([]cli.Flag{}, flags...), connFlags...) }
+
+	app := &cli.App{
+		Name:    "milvus-rbac",
+		Usage:   "access control as code for Milvus and Zilliz Cloud",
+		Version: command.Version,
+		Description: "Describe users, roles, grants and privilege groups in a YAML file; plan, apply, " +
+			"check drift, export.\n\n" + exitCodes,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			{
+				Name:        "validate",
+				Usage:       "check a spec file without contacting a cluster",
+				Description: exitCodes,
+				Flags:       []cli.Flag{fileFlag},
+				Action: func(c *cli.Context) error {
+					code = command.Validate(streams, command.ValidateOptions{File: c.String("file")})
+					return nil
+				},
+			},
+			{
+				Name:        "plan",
+				Usage:       "show what apply would change on the cluster",
+				Description: exitCodes,
+				Flags: with(fileFlag, noColor,
+					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"}),
+				Action: func(c *cli.Context) error {
+					code = command.Plan(ctx, streams, command.PlanOptions{File: c.String("file"), Connection: conn(c), DetailedExitCode: c.Bool("detailed-exitcode")})
+					return nil
+				},
+			},
+			{
+				Name:        "apply",
+				Usage:       "make the cluster match the file",
+				Description: exitCodes,
+				Flags: with(fileFlag, noColor,
+					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"}),
+				Action: func(c *cli.Context) error {
+					code = command.Apply(ctx, streams, command.ApplyOptions{File: c.String("file"), Connection: conn(c), AutoApprove: c.Bool("auto-approve")})
+					return nil
+				},
+			},
+			{
+				Name:        "drift",
+				Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
+				Description: exitCodes,
+				Flags:       with(fileFlag, noColor),
+				Action: func(c *cli.Context) error {
+					code = command.Drift(ctx, streams, command.DriftOptions{File: c.String("file"), Connection: conn(c)})
+					return nil
+				},
+			},
+			{
+				Name:        "export",
+				Usage:       "write the live cluster as a spec file",
+				Description: exitCodes,
+				Flags: with(
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout"},
+					&cli.StringSliceFlag{Name: "protect-user", Usage: "leave users matching `GLOB` out and protect them in the file"},
+					&cli.StringSliceFlag{Name: "protect-role", Usage: "leave roles matching `GLOB` out and protect them in the file"},
+				),
+				Action: func(c *cli.Context) error {
+					code = command.Export(ctx, streams, command.ExportOptions{
+						Connection: conn(c), Output: c.String("output"),
+						Protect: spec.Protect{Users: c.StringSlice("protect-user"), Roles: c.StringSlice("protect-role")},
+					})
+					return nil
+				},
+			},
+		},
+	}
+	if err := app.RunContext(ctx, args); err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %s\n", strings.TrimSpace(err.Error()))
+		return command.ExitError
+	}
+	return code
+}
