@@ -1,0 +1,148 @@
+// Command milvus-emulator serves the RBAC endpoints of the Milvus REST API v2 from memory, for
+// demos and tests (package milvus/emulator). It listens on loopback unless told otherwise, and
+// stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/privilege"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args, serves until ctx ends, and returns the exit code: 0 after a clean stop, 1 when
+// the server cannot start, 2 for bad usage.
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("milvus-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:19530", "`host:port` to listen on (port 0 picks a free one)")
+	allowRemote := fs.Bool("allow-remote", false, "allow an --addr that is not a loopback address")
+	latency := fs.Duration("latency", 0, "delay applied to every request, e.g. 20ms")
+	maxUsers := fs.Int("max-users", emulator.DefaultMaxUsers, "proxy.maxUserNum, root included")
+	maxRoles := fs.Int("max-roles", emulator.DefaultMaxRoles, "proxy.maxRoleNum, admin and public included")
+	era := fs.String("era", "E1", "error codes and fields of `E1` (2.4.3-2.6.4), E2 (2.6.5-2.6.18) or E3 (2.6.19+, 3.0)")
+	noGroups := fs.Bool("no-privilege-groups", false, "emulate 2.4.3-2.4.15: no privilege_groups/* and no grant v2 (404)")
+	noGrantV2 := fs.Bool("no-grant-v2", false, "emulate 2.4.16-2.4.17: custom groups but no grant v2 (404)")
+	builtinRoles := fs.String("builtin-roles", "", "comma-separated config built-in `roles` that cannot be dropped, e.g. db_admin,db_ro,db_rw")
+	superUsers := fs.String("super-users", "", "comma-separated common.security.superUsers")
+	groupVersion := fs.String("group-version", "2.5", "release line of the built-in privilege group contents: 2.5, 2.6 or 3.0")
+	rootPassword := fs.String("root-password", emulator.DefaultRootPassword, "password of root")
+	noAuth := fs.Bool("authorization-disabled", false, "emulate common.security.authorizationEnabled=false")
+	seed := fs.Int64("seed", 0, "seed of the random order of privilege-group members")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "milvus-emulator: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	e, err := emulator.ParseEra(*era)
+	if err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: --era: %v\n", err)
+		return 2
+	}
+	gv, err := privilege.ParseVersion(*groupVersion)
+	if err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: --group-version: %v\n", err)
+		return 2
+	}
+	if err := checkLoopback(*addr); err != nil && !*allowRemote {
+		fmt.Fprintf(stderr, "milvus-emulator: %v; pass --allow-remote to listen there anyway\n", err)
+		return 2
+	}
+
+	srv := &http.Server{
+		Handler: emulator.New(emulator.Options{
+			Era:                   e,
+			NoPrivilegeGroups:     *noGroups,
+			NoGrantV2:             *noGrantV2,
+			AuthorizationDisabled: *noAuth,
+			RootPassword:          *rootPassword,
+			MaxUsers:              *maxUsers,
+			MaxRoles:              *maxRoles,
+			BuiltinRoles:          splitList(*builtinRoles),
+			SuperUsers:            splitList(*superUsers),
+			GroupVersion:          gv,
+			Seed:                  *seed,
+			Latency:               *latency,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
+		return 1
+	}
+	note := "(root password " + *rootPassword + ")"
+	if *rootPassword != emulator.DefaultRootPassword {
+		note = "(root password from --root-password)" // not echoed: it is not the public default
+	}
+	if *noAuth {
+		note = "(authorization disabled)"
+	}
+	fmt.Fprintf(stderr, "milvus-emulator listening on http://%s %s\n", ln.Addr(), note)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: shutdown: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stderr, "milvus-emulator stopped")
+	return 0
+}
+
+// checkLoopback refuses an address whose host is not loopback: the emulator has well-known
+// credentials and must not be reachable from elsewhere by accident.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--addr %q is not a loopback address", addr)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

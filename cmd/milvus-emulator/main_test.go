@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:19530": true,
+		"127.0.0.2:1":     true,
+		"[::1]:19530":     true,
+		"localhost:0":     true,
+		":19530":          false,
+		"0.0.0.0:19530":   false,
+		"10.1.2.3:19530":  false,
+		"example.com:80":  false,
+		"127.0.0.1":       false, // no port
+	} {
+		if err := checkLoopback(addr); (err == nil) != ok {
+			t.Errorf("checkLoopback(%q) = %v, want ok=%v", addr, err, ok)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--era", "E3", "--builtin-roles", "db_admin, db_ro"}, &stderr)
+	}()
+
+	listening := regexp.MustCompile(`^milvus-emulator listening on (http://127\.0\.0\.1:\d+) \(root password Milvus\)\n`)
+	var url string
+	for deadline := time.Now().Add(5 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no listening line: %q", stderr.String())
+	}
+	rq, _ := http.NewRequest(http.MethodPost, url+"/v2/vectordb/roles/list", strings.NewReader(`{}`))
+	rq.Header.Set("Authorization", "Bearer root:Milvus")
+	resp, err := http.DefaultClient.Do(rq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != `{"code":0,"data":["admin","db_admin","db_ro","public"]}` {
+		t.Errorf("roles/list: %s", body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d, stderr %q", code, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("did not stop")
+	}
+	if !strings.HasSuffix(stderr.String(), "milvus-emulator stopped\n") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--addr", "0.0.0.0:0"},
+		{"--era", "E9"},
+		{"--group-version", "1.0"},
+		{"extra"},
+		{"--no-such-flag"},
+	} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), args, &stderr); code != 2 || stderr.Len() == 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}
