@@ -12,7 +12,7 @@ func TestMembersAreCumulativeByLevelAndVersion(t *testing.T) {
 		has, not []string
 		size     int
 	}{
-		"2.5 CollectionReadOnly": {group: "CollectionReadOnly", v: V2_5, has: []string{"Search", "Query"}, not: []string{"Insert", "ListImport"}, size: 12},
+		"2.5 CollectionReadOnly":                           {group: "CollectionReadOnly", v: V2_5, has: []string{"Search", "Query"}, not: []string{"Insert", "ListImport"}, size: 12},
 		"2.5 CollectionAdmin holds ReadWrite and ReadOnly": {group: "CollectionAdmin", v: V2_5, has: []string{"Search", "Insert", "CreateAlias"}, size: 27},
 		"2.6 adds import progress":                         {group: "CollectionReadOnly", v: V2_6, has: []string{"GetImportProgress", "ListImport"}, size: 14},
 		"3.0 moves RenameCollection to DatabaseAdmin":      {group: "DatabaseAdmin", v: V3_0, has: []string{"RenameCollection"}},
