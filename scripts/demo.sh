@@ -4,16 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-addr="127.0.0.1:${DEMO_PORT:-19531}"
-./bin/milvus-emulator --addr "$addr" 2>/tmp/milvus-rbac-demo-emulator.log &
+log=$(mktemp)
+# Port 0: the emulator takes a free port and prints it.
+./bin/milvus-emulator --addr "127.0.0.1:${DEMO_PORT:-0}" 2>"$log" &
 emulator=$!
-trap 'kill $emulator 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  grep -q listening /tmp/milvus-rbac-demo-emulator.log 2>/dev/null && break
+trap 'kill $emulator 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do
+  grep -q listening "$log" 2>/dev/null && break
   sleep 0.1
 done
+uri=$(grep -o 'http://[0-9.:]*' "$log" | head -n 1)
+if [ -z "$uri" ]; then
+  echo "demo: the emulator did not start:" >&2
+  cat "$log" >&2
+  exit 1
+fi
 
-export MILVUS_URI="http://$addr"
+export MILVUS_URI="$uri"
 export MILVUS_TOKEN="root:Milvus"
 # Demo passwords. In real use they come from your CI's secret store.
 export QUICKSTART_ALICE_PASSWORD='Alice-demo-2026'
@@ -36,4 +43,4 @@ fi
 run drift -f examples/quickstart.yaml
 run export
 echo
-echo "demo: plan, apply and a clean re-plan passed against the emulator at $addr"
+echo "demo: plan, apply and a clean re-plan passed against the emulator at $uri"
