@@ -39,7 +39,7 @@ func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fileFlag := &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "access.yaml", Usage: "the spec `FILE`", EnvVars: []string{"MILVUS_RBAC_FILE"}}
+	fileFlag := &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: command.DefaultFile, Usage: "the spec `FILE`", EnvVars: []string{"MILVUS_RBAC_FILE"}}
 	noColor := &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (NO_COLOR in the environment does the same)"}
 	connFlags := []cli.Flag{
 		&cli.StringFlag{Name: "uri", Value: "http://localhost:19530", EnvVars: []string{"MILVUS_URI"}, Usage: "the cluster's REST `URI` (http or https)"},
@@ -81,9 +81,12 @@ func run(args []string) int {
 				Usage:       "show what apply would change on the cluster",
 				Description: exitCodes,
 				Flags: with(fileFlag, noColor,
-					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"}),
+					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
+					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
+					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
 				Action: func(c *cli.Context) error {
-					code = command.Plan(ctx, streams, command.PlanOptions{File: c.String("file"), Connection: conn(c), DetailedExitCode: c.Bool("detailed-exitcode")})
+					code = command.Plan(ctx, streams, command.PlanOptions{File: c.String("file"), Connection: conn(c),
+						DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out")})
 					return nil
 				},
 			},
@@ -92,9 +95,15 @@ func run(args []string) int {
 				Usage:       "make the cluster match the file",
 				Description: exitCodes,
 				Flags: with(fileFlag, noColor,
-					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"}),
+					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
+					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"}),
 				Action: func(c *cli.Context) error {
-					code = command.Apply(ctx, streams, command.ApplyOptions{File: c.String("file"), Connection: conn(c), AutoApprove: c.Bool("auto-approve")})
+					file := ""
+					if c.IsSet("file") {
+						file = c.String("file")
+					}
+					code = command.Apply(ctx, streams, command.ApplyOptions{File: file, Connection: conn(c),
+						AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan")})
 					return nil
 				},
 			},
@@ -102,9 +111,10 @@ func run(args []string) int {
 				Name:        "drift",
 				Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
 				Description: exitCodes,
-				Flags:       with(fileFlag, noColor),
+				Flags: with(fileFlag, noColor,
+					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the report: text or json"}),
 				Action: func(c *cli.Context) error {
-					code = command.Drift(ctx, streams, command.DriftOptions{File: c.String("file"), Connection: conn(c)})
+					code = command.Drift(ctx, streams, command.DriftOptions{File: c.String("file"), Connection: conn(c), Format: c.String("format")})
 					return nil
 				},
 			},

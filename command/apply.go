@@ -5,28 +5,59 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/apply"
+	"github.com/milvus-rbac/milvus-rbac/plan"
 )
+
+// DefaultFile is the spec file used when -f is not given.
+const DefaultFile = "access.yaml"
 
 // ApplyOptions are the options of `apply`.
 type ApplyOptions struct {
+	// File is the spec file; "" means DefaultFile, or the file a saved plan names.
 	File string
 	Connection
 	// AutoApprove skips the confirmation; required when stdin is not a terminal.
 	AutoApprove bool
+	// PlanFile is a plan saved by `plan --out`: apply exactly that plan, without asking,
+	// after checking that it is not stale.
+	PlanFile string
 }
 
-// Apply plans afresh, shows the plan, asks for confirmation, carries the plan out, then reads
-// the cluster again and checks that a new plan is empty.
+// ErrStale marks a saved plan that no longer fits the cluster or the spec file.
+var ErrStale = errors.New("the saved plan is stale: nothing was changed; run plan again")
+
+// Apply plans afresh (or checks a saved plan against a fresh one), shows the plan, asks for
+// confirmation, carries the plan out, then reads the cluster again and checks that a new plan
+// is empty.
 func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
-	if !o.AutoApprove && !s.InTTY {
-		return fail(s, errors.New("apply asks for confirmation, and stdin is not a terminal: pass --auto-approve to apply without asking"))
+	var saved *plan.Document
+	if o.PlanFile != "" {
+		doc, err := readSaved(o.PlanFile)
+		if err != nil {
+			return fail(s, err)
+		}
+		if o.File != "" && o.File != doc.Spec.Path {
+			return fail(s, fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, doc.Spec.Path, o.File, o.File))
+		}
+		o.File, saved = doc.Spec.Path, doc
+	} else if !o.AutoApprove && !s.InTTY {
+		return fail(s, errors.New("apply asks for confirmation, and stdin is not a terminal: pass --auto-approve to apply without asking, or apply a saved plan with --plan"))
+	}
+	if o.File == "" {
+		o.File = DefaultFile
 	}
 	ses, err := prepare(ctx, o.File, o.Connection)
 	if err != nil {
 		return fail(s, err)
+	}
+	if saved != nil {
+		if code, done := ses.checkSaved(s, o.PlanFile, saved); done {
+			return code
+		}
 	}
 	passwords, err := ses.passwords()
 	if err != nil {
@@ -38,7 +69,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	if ses.plan.Empty() {
 		return ExitOK
 	}
-	if !o.AutoApprove {
+	if saved == nil && !o.AutoApprove {
 		fmt.Fprint(s.Err, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")
 		answer, _ := bufio.NewReader(s.In).ReadString('\n')
 		if strings.TrimSpace(answer) != "yes" {
@@ -75,4 +106,44 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	}
 	fmt.Fprintf(s.Out, "The cluster matches %s.\n", ses.spec.Path)
 	return ExitOK
+}
+
+func readSaved(path string) (*plan.Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read saved plan: %w", err)
+	}
+	defer f.Close()
+	doc, err := plan.ReadDocument(f)
+	if err != nil {
+		return nil, fmt.Errorf("read saved plan %s: %w", path, err)
+	}
+	return doc, nil
+}
+
+// checkSaved compares a saved plan with the fresh one. done is set when apply must stop: the
+// plan is stale (exit 1), or it has nothing left to do (exit 0). Either way nothing changed.
+func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (code int, done bool) {
+	stale := func(reasons ...string) (int, bool) {
+		fmt.Fprintf(s.Out, "The saved plan %s is stale:\n", path)
+		for _, r := range reasons {
+			fmt.Fprintf(s.Out, "  - %s\n", r)
+		}
+		return fail(s, ErrStale), true
+	}
+	if saved.Spec.Digest != ses.spec.Digest {
+		return stale(fmt.Sprintf("%s changed since the plan was made (digest %s, now %s)", ses.spec.Path, saved.Spec.Digest, ses.spec.Digest))
+	}
+	if saved.Live.URI != ses.client.URI() {
+		return stale(fmt.Sprintf("the plan was made against %s, not %s", saved.Live.URI, ses.client.URI()))
+	}
+	savedPlan := saved.Plan()
+	if ses.plan.Empty() && !savedPlan.Empty() {
+		fmt.Fprintf(s.Out, "Nothing left to do: the cluster already matches %s (the saved plan %s was applied already, or someone made the same changes). Nothing was changed.\n", ses.spec.Path, path)
+		return ExitOK, true
+	}
+	if diffs := plan.Compare(savedPlan, ses.plan); len(diffs) > 0 {
+		return stale(diffs...)
+	}
+	return 0, false
 }

@@ -38,6 +38,9 @@ type Streams struct {
 
 func (s Streams) color() bool { return s.OutTTY && !s.NoColor }
 
+// logf writes a progress or status line to Err.
+func (s Streams) logf(format string, args ...any) { fmt.Fprintf(s.Err, format, args...) }
+
 // Connection says how to reach the cluster.
 type Connection struct {
 	URI         string

@@ -1,22 +1,39 @@
 package command
 
-import "context"
+import (
+	"context"
+
+	"github.com/milvus-rbac/milvus-rbac/plan"
+)
 
 // DriftOptions are the options of `drift`.
 type DriftOptions struct {
 	File string
 	Connection
+	// Format is text (default) or json.
+	Format string
 }
 
 // Drift says whether the cluster matches the file: exit 0 when it does, 2 when it does not
 // (listing what differs), 1 on error. Unlisted objects in adopt mode are unmanaged, not drift,
 // and passwords are never compared.
 func Drift(ctx context.Context, s Streams, o DriftOptions) int {
+	if o.Format == "" {
+		o.Format = FormatText
+	}
+	if err := checkFormat(o.Format, FormatText, FormatJSON); err != nil {
+		return fail(s, err)
+	}
 	ses, err := prepare(ctx, o.File, o.Connection)
 	if err != nil {
 		return fail(s, err)
 	}
-	if err := ses.plan.WriteDrift(s.Out, ses.textOptions(s)); err != nil {
+	if o.Format == FormatJSON {
+		err = plan.NewDocument(ses.plan, ses.meta(), true).Write(s.Out)
+	} else {
+		err = ses.plan.WriteDrift(s.Out, ses.textOptions(s))
+	}
+	if err != nil {
 		return fail(s, err)
 	}
 	if !ses.plan.Empty() {

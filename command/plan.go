@@ -2,6 +2,9 @@ package command
 
 import (
 	"context"
+	"io"
+
+	"github.com/milvus-rbac/milvus-rbac/plan"
 )
 
 // PlanOptions are the options of `plan`.
@@ -10,10 +13,20 @@ type PlanOptions struct {
 	Connection
 	// DetailedExitCode makes a plan with changes exit 2.
 	DetailedExitCode bool
+	// Format is text (default), json, markdown or diff.
+	Format string
+	// Out, when set, is where the plan is saved as a JSON document for `apply --plan`.
+	Out string
 }
 
-// Plan prints the plan that would make the cluster match the file.
+// Plan prints the plan that would make the cluster match the file, and saves it with --out.
 func Plan(ctx context.Context, s Streams, o PlanOptions) int {
+	if o.Format == "" {
+		o.Format = FormatText
+	}
+	if err := checkFormat(o.Format, FormatText, FormatJSON, FormatMarkdown, FormatDiff); err != nil {
+		return fail(s, err)
+	}
 	ses, err := prepare(ctx, o.File, o.Connection)
 	if err != nil {
 		return fail(s, err)
@@ -21,8 +34,19 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if _, err := ses.passwords(); err != nil {
 		return fail(s, err)
 	}
-	if err := ses.plan.WriteText(s.Out, ses.textOptions(s)); err != nil {
+	if err := ses.writePlan(s.Out, s, o.Format); err != nil {
 		return fail(s, err)
+	}
+	if o.Out != "" {
+		doc := plan.NewDocument(ses.plan, ses.meta(), false)
+		if err := writeFile(o.Out, func(w io.Writer) error { return doc.Write(w) }); err != nil {
+			return fail(s, err)
+		}
+		verb := "Saved the plan"
+		if ses.plan.Empty() {
+			verb = "Saved the empty plan"
+		}
+		s.logf("%s to %s: apply it with `milvus-rbac apply --plan %s`.\n", verb, o.Out, o.Out)
 	}
 	if o.DetailedExitCode && !ses.plan.Empty() {
 		return ExitChanges

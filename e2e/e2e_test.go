@@ -230,11 +230,17 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	const rootPW = "Root-e2e-Secret-4"
 	c := newCluster(t, emulator.Options{RootPassword: rootPW})
 	var all strings.Builder
-	out := filepath.Join(t.TempDir(), "export.yaml")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "export.yaml")
+	saved := filepath.Join(dir, "plan.json")
 	for _, args := range [][]string{
 		{"validate", "-f", quickstart},
 		{"plan", "-f", quickstart},
-		{"apply", "-f", quickstart, "--auto-approve"},
+		{"plan", "-f", quickstart, "--format", "json", "--out", saved},
+		{"plan", "-f", quickstart, "--format", "markdown"},
+		{"plan", "-f", quickstart, "--format", "diff"},
+		{"drift", "-f", quickstart, "--format", "json"},
+		{"apply", "--plan", saved},
 		{"plan", "-f", quickstart},
 		{"drift", "-f", quickstart},
 		{"export", "-o", out},
@@ -245,8 +251,13 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		r := c.run(t, quickstartEnv, args...)
 		all.WriteString(r.Stdout + r.Stderr)
 	}
-	data, _ := os.ReadFile(out)
-	all.Write(data)
+	for _, f := range []string{out, saved} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(data)
+	}
 	secrets := []string{alicePW, bobPW, carolPW, "not-the-password"}
 	if c.Emu != nil {
 		secrets = append(secrets, rootPW)

@@ -18,7 +18,9 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of plan/testdata/golden")
+// updating reports whether -update was given (the flag is defined in markdown_test.go, in the
+// same test binary).
+func updating() bool { return flag.Lookup("update").Value.String() == "true" }
 
 // goldenPassword is the password of every user a golden case creates (from env GOLDEN_PW).
 const goldenPassword = "Golden-Pw-2026"
@@ -59,7 +61,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			goldenFile := filepath.Join(dir, "plan.golden")
-			if *update {
+			if updating() {
 				if err := os.WriteFile(goldenFile, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}

@@ -1,6 +1,9 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -135,4 +138,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Digest is "sha256:<hex>" of s in a canonical form (names sorted, grants sorted), so that two
+// reads of an unchanged cluster give the same digest.
+func (s *State) Digest() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		// A State holds only strings, slices and maps of them: it always marshals.
+		panic(fmt.Sprintf("marshal state: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -1,0 +1,72 @@
+package command
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/milvus-rbac/milvus-rbac/plan"
+)
+
+// Output formats of plan and drift.
+const (
+	FormatText     = "text"
+	FormatJSON     = "json"
+	FormatMarkdown = "markdown"
+	FormatDiff     = "diff"
+)
+
+// checkFormat refuses a format the command does not have.
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown --format %q: use one of %v", format, allowed)
+}
+
+// meta is what a JSON document records about this session.
+func (ses *session) meta() plan.Meta {
+	return plan.Meta{
+		ToolVersion: Version,
+		Spec:        plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
+		Live:        plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest()},
+	}
+}
+
+// writePlan renders the session's plan in format.
+func (ses *session) writePlan(w io.Writer, s Streams, format string) error {
+	switch format {
+	case FormatJSON:
+		return plan.NewDocument(ses.plan, ses.meta(), false).Write(w)
+	case FormatMarkdown:
+		return ses.plan.WriteMarkdown(w, plan.MarkdownOptions{SpecName: ses.spec.Path})
+	case FormatDiff:
+		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, ses.textOptions(s))
+	default:
+		return ses.plan.WriteText(w, ses.textOptions(s))
+	}
+}
+
+// writeFile writes a file atomically enough for a CI artifact: to a temporary name, then renamed.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

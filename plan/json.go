@@ -1,0 +1,200 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// FormatVersion is the version of the JSON plan document. Minor versions add fields; a new
+// major version means consumers must refuse the document. docs/plan-format.md describes it.
+const FormatVersion = "1.0"
+
+// Document is the versioned JSON form of a plan (plan --format json, plan --out) or of a drift
+// report (drift --format json). It never holds a secret: a created user's password appears as
+// the reference to its environment variable or file.
+type Document struct {
+	FormatVersion string `json:"format_version"`
+	// Kind is "plan" or "drift".
+	Kind        string    `json:"kind"`
+	ToolVersion string    `json:"tool_version"`
+	Spec        SpecRef   `json:"spec"`
+	Live        LiveRef   `json:"live"`
+	Mode        spec.Mode `json:"mode"`
+	Steps       []DocStep `json:"steps"`
+	Unmanaged   Unmanaged `json:"unmanaged"`
+	Kept        []string  `json:"kept"`
+	Summary     Summary   `json:"summary"`
+}
+
+// SpecRef names the spec file a plan was made from.
+type SpecRef struct {
+	Path   string `json:"path"`
+	Digest string `json:"digest"`
+}
+
+// LiveRef names the cluster a plan was made against and the digest of what was read.
+type LiveRef struct {
+	URI    string `json:"uri"`
+	Digest string `json:"digest"`
+}
+
+// DocStep is a step with the fields a reader of the JSON needs beside it.
+type DocStep struct {
+	Step
+	Destructive bool   `json:"destructive"`
+	Description string `json:"description"`
+	// Drift is "missing" or "extra" in a drift document, absent in a plan.
+	Drift string `json:"drift,omitempty"`
+}
+
+// Summary counts the steps.
+type Summary struct {
+	Counts
+	Destructive int  `json:"destructive"`
+	Total       int  `json:"total"`
+	Changes     bool `json:"changes"`
+}
+
+// Meta is what a Document records beside the plan itself.
+type Meta struct {
+	ToolVersion string
+	Spec        SpecRef
+	Live        LiveRef
+}
+
+// NewDocument builds the document of p, or of p read as drift when drift is set.
+func NewDocument(p *Plan, m Meta, drift bool) *Document {
+	d := &Document{
+		FormatVersion: FormatVersion, Kind: "plan", ToolVersion: m.ToolVersion,
+		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.Kept,
+		Summary: Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
+	}
+	if drift {
+		d.Kind = "drift"
+	}
+	for _, s := range p.Steps {
+		ds := DocStep{Step: s, Destructive: s.Action.Destructive(), Description: s.Description()}
+		if drift {
+			ds.Drift = "missing"
+			if s.Action.Destructive() {
+				ds.Drift = "extra"
+			}
+		}
+		d.Steps = append(d.Steps, ds)
+	}
+	for _, l := range []*[]string{&d.Unmanaged.Users, &d.Unmanaged.Roles, &d.Unmanaged.Groups, &d.Kept} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return d
+}
+
+// Write writes d as indented JSON.
+func (d *Document) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}
+
+// ReadDocument reads a plan document, refusing another major format version, an unknown
+// action and a step without the fields its action needs.
+func ReadDocument(r io.Reader) (*Document, error) {
+	var d Document
+	if err := json.NewDecoder(r).Decode(&d); err != nil {
+		return nil, fmt.Errorf("decode plan: %w", err)
+	}
+	major, _, _ := strings.Cut(d.FormatVersion, ".")
+	want, _, _ := strings.Cut(FormatVersion, ".")
+	if major != want {
+		return nil, fmt.Errorf("plan format_version %q is not supported: this milvus-rbac reads %s.x", d.FormatVersion, want)
+	}
+	if d.Kind != "plan" {
+		return nil, fmt.Errorf("the document is a %q, not a plan", d.Kind)
+	}
+	for i, s := range d.Steps {
+		if err := s.Step.check(); err != nil {
+			return nil, fmt.Errorf("step %d: %w", i+1, err)
+		}
+	}
+	return &d, nil
+}
+
+// Plan returns the plan the document holds.
+func (d *Document) Plan() *Plan {
+	p := &Plan{Mode: d.Mode, Unmanaged: d.Unmanaged, Kept: d.Kept}
+	for _, s := range d.Steps {
+		p.Steps = append(p.Steps, s.Step)
+	}
+	return p
+}
+
+// check reports a step that lacks what its action needs.
+func (s Step) check() error {
+	missing := func(what string) error { return fmt.Errorf("%s step without %s", s.Action, what) }
+	switch s.Action {
+	case CreatePrivilegeGroup, DropPrivilegeGroup:
+		if s.Group == "" {
+			return missing("privilege_group")
+		}
+	case AddPrivilegesToGroup, RemovePrivilegesFromGroup:
+		if s.Group == "" || len(s.Privileges) == 0 {
+			return missing("privilege_group and privileges")
+		}
+	case CreateRole, DropRole:
+		if s.Role == "" {
+			return missing("role")
+		}
+	case GrantPrivilege, RevokePrivilege:
+		if s.Role == "" || s.Grant == nil {
+			return missing("role and grant")
+		}
+	case CreateUser, DropUser:
+		if s.User == "" {
+			return missing("user")
+		}
+	case GrantRole, RevokeRole:
+		if s.User == "" || s.Role == "" {
+			return missing("user and role")
+		}
+	default:
+		return fmt.Errorf("unknown action %q", s.Action)
+	}
+	return nil
+}
+
+// Compare lists how the steps of fresh differ from those of saved: steps saved but no longer
+// needed, and steps needed now but not saved. Empty when they are the same, step for step.
+func Compare(saved, fresh *Plan) []string {
+	key := func(s Step) string { b, _ := json.Marshal(s); return string(b) }
+	count := map[string]int{}
+	for _, s := range fresh.Steps {
+		count[key(s)]++
+	}
+	var out []string
+	for _, s := range saved.Steps {
+		if count[key(s)] > 0 {
+			count[key(s)]--
+			continue
+		}
+		out = append(out, "saved but no longer needed: "+s.Description())
+	}
+	for _, s := range fresh.Steps {
+		if count[key(s)] > 0 {
+			count[key(s)]--
+			out = append(out, "needed now but not in the saved plan: "+s.Description())
+		}
+	}
+	if len(out) == 0 && len(saved.Steps) == len(fresh.Steps) {
+		for i := range saved.Steps {
+			if key(saved.Steps[i]) != key(fresh.Steps[i]) {
+				return []string{"the same steps in another order"}
+			}
+		}
+	}
+	return out
+}
