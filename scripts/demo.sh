@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The demo: start the bundled emulator on loopback, then plan, apply and re-plan
-# examples/quickstart.yaml against it, and check drift. Run it with `make demo`.
+# The demo: start the bundled emulator on loopback; plan examples/quickstart.yaml as a pull
+# request would (markdown, saved plan), apply the saved plan, check that a re-plan is empty; then
+# change the cluster by hand, see drift, the diff view and the JSON plan, repair it, and export.
+# Run it with `make demo`. Any unexpected exit code fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
+work=$(mktemp -d)
 # Port 0: the emulator takes a free port and prints it.
 ./bin/milvus-emulator --addr "127.0.0.1:${DEMO_PORT:-0}" 2>"$log" &
 emulator=$!
-trap 'kill $emulator 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $emulator 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
 for _ in $(seq 1 100); do
   grep -q listening "$log" 2>/dev/null && break
   sleep 0.1
@@ -27,20 +30,45 @@ export QUICKSTART_ALICE_PASSWORD='Alice-demo-2026'
 export QUICKSTART_BOB_PASSWORD='Bob-demo-2026!'
 export QUICKSTART_CAROL_PASSWORD='Carol-demo-2026'
 
-run() { echo; echo "\$ milvus-rbac $*"; ./bin/milvus-rbac "$@"; }
+# run EXPECTED_EXIT ARGS...: runs milvus-rbac and fails the demo on another exit code.
+run() {
+  local want=$1
+  shift
+  echo
+  echo "\$ milvus-rbac $*"
+  set +e
+  ./bin/milvus-rbac "$@"
+  local code=$?
+  set -e
+  if [ "$code" -ne "$want" ]; then
+    echo "demo: milvus-rbac $* exited $code, want $want" >&2
+    exit 1
+  fi
+}
 
-run validate -f examples/quickstart.yaml
-run plan -f examples/quickstart.yaml
-run apply -f examples/quickstart.yaml --auto-approve
-set +e
-run plan -f examples/quickstart.yaml --detailed-exitcode
-code=$?
-set -e
-if [ "$code" -ne 0 ]; then
-  echo "demo: the re-plan after apply is not empty (exit $code)" >&2
-  exit 1
-fi
-run drift -f examples/quickstart.yaml
-run export
+echo "== a pull request: validate, plan as a comment, save the plan"
+run 0 validate -f examples/quickstart.yaml
+run 2 plan -f examples/quickstart.yaml --format markdown --out "$work/plan.json" --detailed-exitcode
+
+echo
+echo "== the merge: apply exactly the saved plan, then a re-plan must be empty"
+run 0 apply --plan "$work/plan.json"
+run 0 plan -f examples/quickstart.yaml --detailed-exitcode
+run 0 apply --plan "$work/plan.json"
+
+echo
+echo "== someone changes the cluster by hand; the scheduled drift check sees it"
+run 0 apply -f scripts/demo-hand-change.yaml --auto-approve >/dev/null 2>&1
+run 2 drift -f examples/quickstart.yaml
+run 2 plan -f examples/quickstart.yaml --format diff --detailed-exitcode
+run 2 plan -f examples/quickstart.yaml --format json --detailed-exitcode
+run 2 plan -f examples/quickstart.yaml --detailed-exitcode
+run 0 apply -f examples/quickstart.yaml --auto-approve
+run 0 drift -f examples/quickstart.yaml
+
+echo
+echo "== adoption: export the cluster as a spec file"
+run 0 export
+
 echo
 echo "demo: plan, apply and a clean re-plan passed against the emulator at $uri"
