@@ -10,6 +10,7 @@ const (
 	CreateRole                Action = "create_role"
 	GrantPrivilege            Action = "grant_privilege"
 	CreateUser                Action = "create_user"
+	UpdatePassword            Action = "update_password"
 	GrantRole                 Action = "grant_role"
 	RevokeRole                Action = "revoke_role"
 	RevokePrivilege           Action = "revoke_privilege"
@@ -23,7 +24,7 @@ const (
 // is used, revokes come after grants, drops come last, and a role's grants are revoked before
 // the role is dropped (Milvus refuses to drop a role that still has grants).
 var Order = []Action{
-	CreatePrivilegeGroup, AddPrivilegesToGroup, CreateRole, GrantPrivilege, CreateUser, GrantRole,
+	CreatePrivilegeGroup, AddPrivilegesToGroup, CreateRole, GrantPrivilege, CreateUser, UpdatePassword, GrantRole,
 	RevokeRole, RevokePrivilege, RemovePrivilegesFromGroup, DropUser, DropRole, DropPrivilegeGroup,
 }
 
@@ -37,11 +38,13 @@ func (a Action) Phase() int {
 	return -1
 }
 
-// Kind is the summary bucket of an action: "create", "grant", "revoke" or "drop".
+// Kind is the summary bucket of an action: "create", "change", "grant", "revoke" or "drop".
 func (a Action) Kind() string {
 	switch a {
 	case CreatePrivilegeGroup, CreateRole, CreateUser:
 		return "create"
+	case UpdatePassword:
+		return "change"
 	case AddPrivilegesToGroup, GrantPrivilege, GrantRole:
 		return "grant"
 	case RevokeRole, RevokePrivilege, RemovePrivilegesFromGroup:
@@ -57,10 +60,14 @@ func (a Action) Destructive() bool {
 	return k == "revoke" || k == "drop"
 }
 
-// Symbol is the marker shown before a step: "+" for what gives, "-" for what takes away.
+// Symbol is the marker shown before a step: "+" for what gives, "-" for what takes away, "~"
+// for a change in place.
 func (a Action) Symbol() string {
-	if a.Destructive() {
+	switch {
+	case a.Destructive():
 		return "-"
+	case a.Kind() == "change":
+		return "~"
 	}
 	return "+"
 }

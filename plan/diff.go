@@ -17,6 +17,9 @@ type Options struct {
 	// NoPrivilegeGroups is set when the server has no privilege_groups API (it answered
 	// HTTP 404): a plan that needs groups then fails instead of failing half-way in apply.
 	NoPrivilegeGroups bool
+	// PasswordMismatch holds the users whose password from the file does not log in (plan
+	// --check-passwords probed it): each gets an update_password step.
+	PasswordMismatch map[string]bool
 }
 
 // Diff computes the plan that takes live to the desired state of s, within the scope of s's
@@ -265,6 +268,9 @@ func (d *differ) users() {
 			}
 			continue
 		}
+		if d.opts.PasswordMismatch[name] {
+			d.password(u)
+		}
 		for _, r := range minus(u.Roles, live.Roles) {
 			d.add(Step{Action: GrantRole, User: name, Role: r})
 		}
@@ -292,6 +298,20 @@ func (d *differ) users() {
 			d.add(Step{Action: DropUser, User: name})
 		}
 	}
+}
+
+// password adds the update_password step of u, blocked when it cannot run. Never for the
+// connecting user: the rest of the run authenticates with its current password.
+func (d *differ) password(u *spec.User) {
+	if u.Name == d.opts.ConnectedUser {
+		d.keep("the password of user %s is not changed: it is the user milvus-rbac connects as; change it by hand, then MILVUS_TOKEN", u.Name)
+		return
+	}
+	step := Step{Action: UpdatePassword, User: u.Name, Password: u.Password, PreviousPassword: u.PreviousPassword}
+	if u.PreviousPassword == nil {
+		step.Blocked = "Milvus changes a password only given the old one: add previous_password to the file (never drop and re-create the user, which loses its roles)"
+	}
+	d.add(step)
 }
 
 // withCompanions returns grants plus the privileges Milvus grants along with Load and Flush,

@@ -198,6 +198,38 @@ func TestDiff(t *testing.T) {
 	}
 }
 
+func TestDiffPasswords(t *testing.T) {
+	want := st([]string{"alice:", "bob:", "ops:"}, nil, nil)
+	want.Users["alice"].PreviousPassword = &spec.Secret{Env: "OLD_alice"}
+	live := st(append(builtinUsers, "alice:", "bob:", "ops:", "carol:"), builtinRoles, nil)
+	mismatch := map[string]bool{"alice": true, "bob": true, "ops": true}
+	p, err := Diff(&spec.Spec{Mode: spec.ModeAdditive, State: want}, live, Options{ConnectedUser: "ops", PasswordMismatch: mismatch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSteps := []string{
+		"change the password of user alice to (sensitive)",
+		"change the password of user bob to (sensitive) [blocked: Milvus changes a password only given the old one: add previous_password to the file (never drop and re-create the user, which loses its roles)]",
+	}
+	if d := cmp.Diff(wantSteps, describe(p)); d != "" {
+		t.Errorf("steps (-want +got):\n%s", d)
+	}
+	if got := p.Steps[0].PreviousPassword; got == nil || got.Env != "OLD_alice" {
+		t.Errorf("alice's step has previous password %v", got)
+	}
+	if len(p.Blocked()) != 1 || len(p.Kept) != 1 || !strings.Contains(p.Kept[0], "user ops is not changed") && !strings.Contains(p.Kept[0], "password of user ops is not changed") {
+		t.Errorf("blocked %v, kept %v", p.Blocked(), p.Kept)
+	}
+	if c := p.Counts(); c.Change != 2 || c.String() != "0 to create, 0 to grant, 0 to revoke, 0 to drop, 2 password(s) to change" {
+		t.Errorf("counts %+v: %s", c, c)
+	}
+	// Without --check-passwords, nothing is compared.
+	p, _ = Diff(&spec.Spec{Mode: spec.ModeAdditive, State: want}, live, Options{})
+	if !p.Empty() {
+		t.Errorf("a plan without password checks has steps: %v", describe(p))
+	}
+}
+
 func TestDiffErrors(t *testing.T) {
 	want := st([]string{"alice:db_ro"}, []string{"r:CollectionReadOnly@default.*"}, []string{"g:Query"})
 	live := st(builtinUsers, builtinRoles, nil)

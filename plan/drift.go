@@ -8,8 +8,9 @@ import (
 
 // Difference is one way the cluster differs from the file, as drift reports it.
 type Difference struct {
-	// Kind is "missing" (the file has it, the cluster does not) or "extra" (the cluster has
-	// it within the file's scope, the file does not).
+	// Kind is "missing" (the file has it, the cluster does not), "extra" (the cluster has
+	// it within the file's scope, the file does not) or "changed" (a password that does not
+	// log in, with --check-passwords).
 	Kind string `json:"kind"`
 	// What names the difference: "user alice", "Search on default.books for role reader".
 	What string `json:"what"`
@@ -21,13 +22,20 @@ type Difference struct {
 func (p *Plan) Differences() []Difference {
 	out := make([]Difference, 0, len(p.Steps))
 	for _, s := range p.Steps {
-		kind := "missing"
-		if s.Action.Destructive() {
-			kind = "extra"
-		}
-		out = append(out, Difference{Kind: kind, What: s.noun(), Step: s})
+		out = append(out, Difference{Kind: s.driftKind(), What: s.noun(), Step: s})
 	}
 	return out
+}
+
+// driftKind reads a step as drift: "missing", "extra" or "changed".
+func (s Step) driftKind() string {
+	switch {
+	case s.Action.Destructive():
+		return "extra"
+	case s.Action.Kind() == "change":
+		return "changed"
+	}
+	return "missing"
 }
 
 // noun names what a step creates or removes.
@@ -43,6 +51,8 @@ func (s Step) noun() string {
 		return fmt.Sprintf("%s for role %s", s.Grant, s.Role)
 	case CreateUser, DropUser:
 		return "user " + s.User
+	case UpdatePassword:
+		return "password of user " + s.User + " (the file's password does not log in)"
 	default:
 		return fmt.Sprintf("role %s of user %s", s.Role, s.User)
 	}
@@ -57,15 +67,15 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 		name = "the spec file"
 	}
 	diffs := p.Differences()
-	missing := 0
+	count := map[string]int{}
 	if len(diffs) == 0 {
 		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", name)
 	} else {
 		fmt.Fprintf(&b, "Drift: the cluster does not match %s (mode %s):\n\n", name, p.Mode)
 		for _, d := range diffs {
+			count[d.Kind]++
 			code := ansiRed
-			if d.Kind == "missing" {
-				missing++
+			if d.Kind != "extra" {
 				code = ansiYellow
 			}
 			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind)), d.What)
@@ -74,7 +84,11 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 	}
 	p.writeNotes(&b, o)
 	if len(diffs) > 0 {
-		fmt.Fprintf(&b, "Drift: %d missing, %d extra.\n", missing, len(diffs)-missing)
+		line := fmt.Sprintf("Drift: %d missing, %d extra", count["missing"], count["extra"])
+		if count["changed"] > 0 {
+			line += fmt.Sprintf(", %d changed", count["changed"])
+		}
+		fmt.Fprintf(&b, "%s.\n", line)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/milvus-rbac/milvus-rbac/apply"
@@ -55,7 +56,15 @@ func TestGolden(t *testing.T) {
 			}
 			seed(t, c, live.State)
 
+			before, err := c.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			p := planAgainst(t, c, desired)
+			simulated := plan.Simulate(before.State, p)
+			if again, err := plan.Diff(desired, simulated, plan.Options{ConnectedUser: c.User()}); err != nil || !again.Empty() {
+				t.Errorf("the simulated state after the plan still differs from desired: %v %v", err, again)
+			}
 			var got bytes.Buffer
 			if err := p.WriteText(&got, plan.TextOptions{SpecName: "desired.yaml"}); err != nil {
 				t.Fatal(err)
@@ -84,6 +93,13 @@ func TestGolden(t *testing.T) {
 			report := apply.Run(ctx, c, p, apply.Options{Passwords: passwords})
 			if err := report.Err(); err != nil {
 				t.Fatalf("apply: %v", err)
+			}
+			after, err := c.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(simulated, after.State); d != "" {
+				t.Errorf("Simulate differs from the cluster after apply (-simulated +cluster):\n%s", d)
 			}
 			again := planAgainst(t, c, desired)
 			if !again.Empty() {

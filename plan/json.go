@@ -47,7 +47,7 @@ type DocStep struct {
 	Step
 	Destructive bool   `json:"destructive"`
 	Description string `json:"description"`
-	// Drift is "missing" or "extra" in a drift document, absent in a plan.
+	// Drift is "missing", "extra" or "changed" in a drift document, absent in a plan.
 	Drift string `json:"drift,omitempty"`
 }
 
@@ -79,10 +79,7 @@ func NewDocument(p *Plan, m Meta, drift bool) *Document {
 	for _, s := range p.Steps {
 		ds := DocStep{Step: s, Destructive: s.Action.Destructive(), Description: s.Description()}
 		if drift {
-			ds.Drift = "missing"
-			if s.Action.Destructive() {
-				ds.Drift = "extra"
-			}
+			ds.Drift = s.driftKind()
 		}
 		d.Steps = append(d.Steps, ds)
 	}
@@ -156,6 +153,10 @@ func (s Step) check() error {
 	case CreateUser, DropUser:
 		if s.User == "" {
 			return missing("user")
+		}
+	case UpdatePassword:
+		if s.User == "" || s.Password == nil {
+			return missing("user and password")
 		}
 	case GrantRole, RevokeRole:
 		if s.User == "" || s.Role == "" {

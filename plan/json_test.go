@@ -44,11 +44,12 @@ var testMeta = Meta{
 func everyAction(t *testing.T) *Plan {
 	t.Helper()
 	want := st([]string{"alice:reader"}, []string{"reader:g@default.books,GetLoadState@default.c", "fresh:Query@default.*"}, []string{"g:Query", "h:Search"})
-	live := st(append(builtinUsers, "bob:old", "carol:"), append(builtinRoles, "old:Insert@*.*", "reader:Load@default.c"),
+	live := st(append(builtinUsers, "bob:old", "carol:", "dave:"), append(builtinRoles, "old:Insert@*.*", "reader:Load@default.c"),
 		[]string{"h:Query", "old_group:Search"})
 	want.Users["bob"] = &spec.User{Name: "bob"}
 	want.Groups["h"].Privileges = []string{"Search"}
-	p, err := Diff(&spec.Spec{Mode: spec.ModeAuthoritative, State: want}, live, Options{})
+	want.Users["dave"] = &spec.User{Name: "dave", Password: &spec.Secret{Env: "DAVE_PW"}, PreviousPassword: &spec.Secret{File: "old/dave"}}
+	p, err := Diff(&spec.Spec{Mode: spec.ModeAuthoritative, State: want}, live, Options{PasswordMismatch: map[string]bool{"dave": true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,9 +36,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 	if p.Empty() {
 		fmt.Fprintf(&head, "### milvus-rbac: no changes\n\nThe cluster matches `%s`.\n", name)
 	} else {
-		c := p.Counts()
-		fmt.Fprintf(&head, "### milvus-rbac plan for `%s`: %d to create, %d to grant, %d to revoke, %d to drop\n",
-			name, c.Create, c.Grant, c.Revoke, c.Drop)
+		fmt.Fprintf(&head, "### milvus-rbac plan for `%s`: %s\n", name, p.Counts())
 	}
 	if o.Preface != "" {
 		head.WriteString("\n" + strings.TrimRight(o.Preface, "\n") + "\n")

@@ -45,8 +45,14 @@ type Step struct {
 	Grant *spec.Grant `json:"grant,omitempty"`
 	// Privileges are added to or removed from Group.
 	Privileges []string `json:"privileges,omitempty"`
-	// Password is where a created user's password comes from; never the value.
+	// Password is where a created user's password, or the new password of update_password,
+	// comes from; never the value.
 	Password *spec.Secret `json:"password,omitempty"`
+	// PreviousPassword is where the current password comes from, for update_password.
+	PreviousPassword *spec.Secret `json:"previous_password,omitempty"`
+	// Blocked says why the step cannot run (a password change without the old password);
+	// apply does not run a blocked step, and reports it.
+	Blocked string `json:"blocked,omitempty"`
 	// Keep lists privileges Milvus revokes together with Grant (Load takes GetLoadState and
 	// GetLoadingProgress with it) that the file keeps: apply grants them again at once.
 	Keep []string `json:"keep,omitempty"`
@@ -89,6 +95,12 @@ func (s Step) Description() string {
 		return fmt.Sprintf("drop role %s", s.Role)
 	case CreateUser:
 		return fmt.Sprintf("create user %s with password = (sensitive)", s.User)
+	case UpdatePassword:
+		d := fmt.Sprintf("change the password of user %s to (sensitive)", s.User)
+		if s.Blocked != "" {
+			d += " [blocked: " + s.Blocked + "]"
+		}
+		return d
 	case GrantRole:
 		return fmt.Sprintf("grant role %s to user %s", s.Role, s.User)
 	case RevokeRole:
@@ -99,12 +111,35 @@ func (s Step) Description() string {
 	return string(s.Action)
 }
 
+// Blocked returns the steps that cannot run, in plan order.
+func (p *Plan) Blocked() []Step {
+	var out []Step
+	for _, s := range p.Steps {
+		if s.Blocked != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// String is the closing count line: "2 to create, 5 to grant, 1 to revoke, 0 to drop", with
+// "N passwords to change" when there are any.
+func (c Counts) String() string {
+	s := fmt.Sprintf("%d to create, %d to grant, %d to revoke, %d to drop", c.Create, c.Grant, c.Revoke, c.Drop)
+	if c.Change > 0 {
+		s += fmt.Sprintf(", %d password(s) to change", c.Change)
+	}
+	return s
+}
+
 // Empty reports whether the plan has no step.
 func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
 
 // Counts is the number of steps of each kind.
 type Counts struct {
 	Create int `json:"create"`
+	// Change counts password changes.
+	Change int `json:"change"`
 	Grant  int `json:"grant"`
 	Revoke int `json:"revoke"`
 	Drop   int `json:"drop"`
@@ -117,6 +152,8 @@ func (p *Plan) Counts() Counts {
 		switch s.Action.Kind() {
 		case "create":
 			c.Create++
+		case "change":
+			c.Change++
 		case "grant":
 			c.Grant++
 		case "revoke":

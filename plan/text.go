@@ -90,6 +90,12 @@ func (s Step) short() string {
 			d += fmt.Sprintf(" (then grant %s again: Milvus revokes them with %s)", strings.Join(s.Keep, ", "), s.Grant.Privilege)
 		}
 		return d
+	case UpdatePassword:
+		d := "change password to (sensitive)"
+		if s.Blocked != "" {
+			d += " [blocked: " + s.Blocked + "]"
+		}
+		return d
 	case GrantRole:
 		return "grant role " + s.Role
 	case RevokeRole:
@@ -136,9 +142,11 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 			fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiRed+ansiBold,
 				fmt.Sprintf("Warning: %d destructive step(s) revoke access or drop objects (marked -).", len(d))))
 		}
-		c := p.Counts()
-		fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiBold,
-			fmt.Sprintf("Plan: %d to create, %d to grant, %d to revoke, %d to drop.", c.Create, c.Grant, c.Revoke, c.Drop)))
+		if bl := p.Blocked(); len(bl) > 0 {
+			fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiYellow,
+				fmt.Sprintf("Blocked: %d step(s) cannot run and will be skipped (marked [blocked]).", len(bl))))
+		}
+		fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiBold, "Plan: "+p.Counts().String()+"."))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

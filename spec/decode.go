@@ -19,7 +19,7 @@ var (
 	groupKeys   = []string{"name", "privileges"}
 	roleKeys    = []string{"name", "grants"}
 	grantKeys   = []string{"privilege", "database", "collection", "user"}
-	userKeys    = []string{"name", "password", "roles"}
+	userKeys    = []string{"name", "password", "previous_password", "roles"}
 	secretKeys  = []string{"env", "file"}
 )
 
@@ -577,12 +577,19 @@ func (d *decoder) decodeUsers(n *yaml.Node) {
 		if pf, has := f["password"]; has {
 			secret = d.secret(pf.val, join(p, "password"))
 		}
+		var previous *Secret
+		if pf, has := f["previous_password"]; has {
+			previous = d.secret(pf.val, join(p, "previous_password"))
+			if previous != nil && secret == nil {
+				d.addAt(pf.key, join(p, "previous_password"), "previous_password is the old password to rotate from: it needs password too")
+			}
+		}
 		var roles []string
 		if rf, has := f["roles"]; has {
 			roles = d.userRoles(rf.val, join(p, "roles"))
 		}
 		if ok {
-			d.spec.State.Users[name.value] = &User{Name: name.value, Roles: SortNames(roles), Password: secret}
+			d.spec.State.Users[name.value] = &User{Name: name.value, Roles: SortNames(roles), Password: secret, PreviousPassword: previous}
 		}
 	}
 }

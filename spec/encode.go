@@ -158,16 +158,22 @@ func roleNode(r *Role, st *State) *yaml.Node {
 
 func userNode(u *User) *yaml.Node {
 	m := mapping("name", str(u.Name))
-	if p := u.Password; p != nil {
+	for _, s := range []struct {
+		key string
+		ref *Secret
+	}{{"password", u.Password}, {"previous_password", u.PreviousPassword}} {
+		if s.ref == nil {
+			continue
+		}
 		pm := mapping()
 		pm.Style = yaml.FlowStyle
-		if p.Env != "" {
-			pm.Content = append(pm.Content, str("env"), str(p.Env))
+		if s.ref.Env != "" {
+			pm.Content = append(pm.Content, str("env"), str(s.ref.Env))
 		}
-		if p.File != "" {
-			pm.Content = append(pm.Content, str("file"), str(p.File))
+		if s.ref.File != "" {
+			pm.Content = append(pm.Content, str("file"), str(s.ref.File))
 		}
-		m.Content = append(m.Content, str("password"), pm)
+		m.Content = append(m.Content, str(s.key), pm)
 	}
 	if len(u.Roles) > 0 {
 		m.Content = append(m.Content, str("roles"), strList(SortNames(slices.Clone(u.Roles))))

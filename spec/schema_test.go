@@ -196,9 +196,14 @@ func generateSchema() ([]byte, error) {
 				{"type", "object"},
 				{"additionalProperties", false},
 				{"required", []string{"name"}},
+				{"dependentRequired", obj{{"previous_password", []string{"password"}}}},
 				{"properties", obj{
 					{"name", obj{{"type", "string"}, {"pattern", userNamePatternMilvus}, {"maxLength", maxUserNameLen}, {"not", obj{{"const", RootUser}}}}},
 					{"password", obj{{"$ref", "#/$defs/secret"}}},
+					{"previous_password", obj{
+						{"description", "The current password on the cluster, to rotate from when password changes: Milvus needs the old password. Used with plan --check-passwords."},
+						{"$ref", "#/$defs/secret"},
+					}},
 					{"roles", obj{
 						{"description", "Roles of this file, admin, or protected roles. public is implicit and not listed."},
 						{"type", nullable("array")}, {"uniqueItems", true},

@@ -42,6 +42,9 @@ type User struct {
 	// Password is where the desired password comes from; nil for a live user, whose
 	// password cannot be read back.
 	Password *Secret
+	// PreviousPassword is where the password to rotate from comes from: Milvus changes a
+	// password only when given the old one. nil when the file names none.
+	PreviousPassword *Secret
 }
 
 // Role is a Milvus role and its grants, sorted and free of duplicates.
