@@ -44,6 +44,14 @@ func TestParseInvalid(t *testing.T) {
 			src:  "version: \"1\"\n",
 			want: []string{`access.yaml:1: version: unknown version "1" (known versions: 1)`},
 		},
+		"previous password without password": {
+			src:  "version: 1\nusers:\n  - name: alice\n    previous_password: {env: OLD}\n",
+			want: []string{`access.yaml:4: users[0].previous_password: previous_password is the old password to rotate from: it needs password too`},
+		},
+		"previous password as a literal": {
+			src:  "version: 1\nusers:\n  - name: alice\n    password: {env: NEW}\n    previous_password: hunter2\n",
+			want: []string{`access.yaml:5: users[0].previous_password: a literal password is refused: passwords do not belong in the file; use {env: VAR} or {file: path}`},
+		},
 		"empty file": {
 			src:  "# nothing yet\n",
 			want: []string{`access.yaml:1: the file is empty: version is missing (known versions: 1)`},

@@ -56,7 +56,7 @@ func TestParseDefaultsAndNormalisation(t *testing.T) {
 			"empty":    {Name: "empty"},
 		},
 		Users: map[string]*User{
-			"alice": {Name: "alice", Roles: []string{"admin", "db_ro", "reader"}, Password: &Secret{Env: "ALICE_PASSWORD"}},
+			"alice": {Name: "alice", Roles: []string{"admin", "db_ro", "reader"}, Password: &Secret{Env: "ALICE_PASSWORD"}, PreviousPassword: &Secret{File: "secrets/alice_old"}},
 			"bob":   {Name: "bob", Password: &Secret{File: "secrets/bob"}},
 			"carol": {Name: "carol"},
 		},
