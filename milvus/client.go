@@ -29,6 +29,10 @@ const (
 	DefaultTimeout     = 30 * time.Second
 	DefaultConcurrency = 16
 	DefaultUserAgent   = "milvus-rbac"
+	// DefaultRetries is how many times a call that failed transiently is tried again.
+	DefaultRetries = 3
+	// NoRetries as Config.Retries makes every call once.
+	NoRetries = -1
 )
 
 // BasePath is the path of the REST API v2 under the URI.
@@ -58,6 +62,26 @@ type Config struct {
 	HTTPClient *http.Client
 	// UserAgent is sent as User-Agent; DefaultUserAgent when empty.
 	UserAgent string
+	// Retries is how many times a call that failed transiently (no connection, a dropped
+	// connection, no answer within Timeout, HTTP 408, 429 or 5xx, code 10001) is tried again,
+	// with exponential backoff and jitter; DefaultRetries when zero, none when negative
+	// (NoRetries). Other failures (401, 403, 404, an error code in the answer) are never
+	// retried. See retry.go for the policy.
+	Retries int
+	// Deadline bounds the whole life of the client, counted from New: every call, retry,
+	// backoff and wait for Rate must end by then. Zero means no deadline; Timeout still
+	// bounds each attempt.
+	Deadline time.Duration
+	// Rate caps the calls started per second, retries included, across the client; zero
+	// means no cap. Calls are spaced evenly, 1/Rate apart (a token bucket of one token).
+	Rate float64
+	// InsecureHTTP allows sending Token over plain http to a host other than loopback, where
+	// anyone on the path can read it. New refuses that combination without it.
+	InsecureHTTP bool
+	// Log, when set, is called once per attempt of every call, with the endpoint, the attempt
+	// number, the HTTP status, the code, the duration and what happens next; never with a
+	// request or response body, a password or the token. It may be called concurrently.
+	Log func(format string, args ...any)
 }
 
 // String describes c with the token masked, so that printing a Config cannot leak it.
@@ -66,8 +90,8 @@ func (c Config) String() string {
 	if c.Token != "" {
 		tok = "***"
 	}
-	return fmt.Sprintf("milvus.Config{URI:%q Token:%q CACertFile:%q Timeout:%s Concurrency:%d UserAgent:%q}",
-		c.URI, tok, c.CACertFile, c.Timeout, c.Concurrency, c.UserAgent)
+	return fmt.Sprintf("milvus.Config{URI:%q Token:%q CACertFile:%q Timeout:%s Concurrency:%d UserAgent:%q Retries:%d Deadline:%s Rate:%g InsecureHTTP:%t}",
+		c.URI, tok, c.CACertFile, c.Timeout, c.Concurrency, c.UserAgent, c.Retries, c.Deadline, c.Rate, c.InsecureHTTP)
 }
 
 // GoString is String, for %#v.
@@ -86,6 +110,12 @@ type Client struct {
 	timeoutHeader string
 	hc            *http.Client
 	sem           chan struct{}
+	retries       int           // retries after the first attempt
+	backoff       time.Duration // the first backoff; doubled each retry up to maxBackoff
+	deadline      time.Time     // zero: none
+	deadlineFor   time.Duration // Config.Deadline, for messages
+	limit         *limiter      // nil: no rate limit
+	logf          func(format string, args ...any)
 
 	noGrantV2 atomic.Bool // grant_privilege_v2 or revoke_privilege_v2 answered 404
 	noGroups  atomic.Bool // privilege_groups/* answered 404
@@ -117,6 +147,22 @@ func New(cfg Config) (*Client, error) {
 	case conc == 0:
 		conc = DefaultConcurrency
 	}
+	retries := cfg.Retries
+	switch {
+	case retries < 0:
+		retries = 0
+	case retries == 0:
+		retries = DefaultRetries
+	}
+	if cfg.Deadline < 0 {
+		return nil, fmt.Errorf("deadline %s is negative", cfg.Deadline)
+	}
+	if cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0) {
+		return nil, fmt.Errorf("rate %g is not a number of calls per second >= 0", cfg.Rate)
+	}
+	if u.Scheme == "http" && cfg.Token != "" && !cfg.InsecureHTTP && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("refusing to send the token in clear text over http:// to %s: use https:// in the uri, or pass --insecure-http if the network is trusted", u.Host)
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		ca := ""
@@ -141,7 +187,14 @@ func New(cfg Config) (*Client, error) {
 		timeoutHeader: strconv.FormatInt(int64(math.Ceil(timeout.Seconds())), 10),
 		hc:            hc,
 		sem:           make(chan struct{}, conc),
+		retries:       retries,
+		backoff:       initialBackoff,
+		limit:         newLimiter(cfg.Rate),
+		logf:          cfg.Log,
 		groups:        map[string]bool{},
+	}
+	if cfg.Deadline > 0 {
+		c.deadline, c.deadlineFor = time.Now().Add(cfg.Deadline), cfg.Deadline
 	}
 	if cfg.Token != "" {
 		c.secrets = append(c.secrets, cfg.Token)
@@ -188,6 +241,16 @@ func parseURI(raw string) (string, *url.URL, error) {
 	p = strings.TrimRight(strings.TrimSuffix(p, BasePath), "/")
 	u.Path, u.RawPath = p, ""
 	return u.String(), u, nil
+}
+
+// isLoopback reports whether host (no port, no brackets) is "localhost" or a loopback IP: the
+// only hosts a token may travel to over plain http without Config.InsecureHTTP.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // newHTTPClient builds the transport: HTTP/1.1 only (REST shares its port with gRPC behind a
@@ -252,9 +315,16 @@ type envelope struct {
 }
 
 // call POSTs req to endpoint within a slot and returns the "data" of a successful answer
-// (nil when the answer has none). secrets are values of req to scrub from any server text
-// kept in an error, beside the token. Nothing of req reaches an error.
+// (nil when the answer has none), retrying transient failures (retry.go). secrets are values
+// of req to scrub from any server text kept in an error, beside the token. Nothing of req
+// reaches an error.
 func (c *Client) call(ctx context.Context, endpoint string, req any, secrets ...string) (json.RawMessage, error) {
+	return c.callSettled(ctx, endpoint, req, nil, secrets...)
+}
+
+// callSettled is call for a mutation that is not idempotent on the server: settle decides an
+// error answered after an ambiguous attempt (see send).
+func (c *Client) callSettled(ctx context.Context, endpoint string, req any, settle settler, secrets ...string) (json.RawMessage, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: encode request: %w", endpoint, err)
@@ -264,26 +334,38 @@ func (c *Client) call(ctx context.Context, endpoint string, req any, secrets ...
 		return nil, err
 	}
 	defer release()
-	return c.roundTrip(ctx, endpoint, body, secrets)
+	return c.send(ctx, endpoint, body, secrets, settle)
 }
 
 // acquire takes one of the client's Concurrency slots, for one call or a few in a row.
 func (c *Client) acquire(ctx context.Context, endpoint string) (release func(), err error) {
+	ctx, cancel := c.runContext(ctx)
+	defer cancel()
 	select {
 	case c.sem <- struct{}{}:
 		return func() { <-c.sem }, nil
 	case <-ctx.Done():
-		return nil, c.transportError(endpoint, ctx.Err())
+		return nil, c.transportError(endpoint, context.Cause(ctx))
 	}
 }
 
-// roundTrip makes one call; the caller holds a slot.
-func (c *Client) roundTrip(ctx context.Context, endpoint string, body []byte, secrets []string) (json.RawMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+// attempt is the outcome of one HTTP exchange.
+type attempt struct {
+	data       json.RawMessage
+	err        error
+	status     int           // the HTTP status; 0 when no answer came
+	code       int           // the envelope's code, 0 when none
+	retryAfter time.Duration // the answer's Retry-After, 0 when none
+}
+
+// roundTrip makes one attempt of a call within the per-call timeout; the caller holds a slot.
+// ctx carries the run's deadline, if any.
+func (c *Client) roundTrip(ctx context.Context, endpoint string, body []byte, secrets []string) attempt {
+	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/"+endpoint, bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(callCtx, http.MethodPost, c.base+"/"+endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, c.transportError(endpoint, err)
+		return attempt{err: c.transportError(endpoint, err)}
 	}
 	hreq.Header.Set("Content-Type", "application/json")
 	hreq.Header.Set("Accept", "application/json")
@@ -294,17 +376,36 @@ func (c *Client) roundTrip(ctx context.Context, endpoint string, body []byte, se
 	}
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, c.transportError(endpoint, err)
+		return attempt{err: c.transportError(endpoint, c.why(ctx, callCtx, err))}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
-		return nil, c.transportError(endpoint, fmt.Errorf("read response: %w", err))
+		return attempt{status: resp.StatusCode, err: c.transportError(endpoint, fmt.Errorf("read response: %w", c.why(ctx, callCtx, err)))}
 	}
+	a := attempt{status: resp.StatusCode, retryAfter: retryAfter(resp.Header.Get("Retry-After"))}
 	if len(raw) > maxResponse {
-		return nil, fmt.Errorf("%s: %w: larger than %d MiB", endpoint, ErrMalformedResponse, maxResponse>>20)
+		a.err = fmt.Errorf("%s: %w: larger than %d MiB", endpoint, ErrMalformedResponse, maxResponse>>20)
+		return a
 	}
-	return c.decode(endpoint, resp, raw, secrets)
+	a.data, a.err = c.decode(endpoint, resp, raw, secrets)
+	var ae *APIError
+	if errors.As(a.err, &ae) {
+		a.code = ae.Code
+	}
+	return a
+}
+
+// why replaces the context error of a failed exchange by its cause: the run's deadline or the
+// caller's cancellation (ctx), or the per-call timeout (callCtx).
+func (c *Client) why(ctx, callCtx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return context.Cause(ctx)
+	case callCtx.Err() != nil:
+		return fmt.Errorf("no answer within %s: %w", c.timeout, context.DeadlineExceeded)
+	}
+	return err
 }
 
 func (c *Client) transportError(endpoint string, err error) error {

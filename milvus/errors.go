@@ -158,6 +158,8 @@ func transportHint(te *TransportError) string {
 	switch {
 	case errors.Is(te.Err, context.Canceled):
 		return ""
+	case errors.Is(te.Err, ErrDeadline):
+		return "the run took longer than its deadline: raise --deadline, or check why calls are slow"
 	case errors.Is(te.Err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("is Milvus running at %s? set --uri or MILVUS_URI", te.URI)
 	case errors.As(te.Err, &unknownCA):

@@ -90,6 +90,7 @@ func TestHint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		c.backoff = time.Millisecond
 		_, err = c.Read(testCtx(t))
 		var te *TransportError
 		if !errors.As(err, &te) || te.Host != addr {
@@ -237,6 +238,7 @@ func TestNoSecretsInErrors(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				c.backoff = time.Millisecond
 				err = call(testCtx(t), c)
 				if err == nil {
 					t.Fatal("no error")
@@ -257,6 +259,7 @@ func TestNoSecretsInErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		c.backoff = time.Millisecond
 		err = c.CreateUser(testCtx(t), "bob", password)
 		for _, s := range secrets {
 			if strings.Contains(err.Error(), s) || strings.Contains(Hint(err), s) {

@@ -171,6 +171,7 @@ func (f *fake) start(cfg Config) *Client {
 	if err != nil {
 		f.t.Fatalf("New: %v", err)
 	}
+	c.backoff = time.Millisecond // retries are tested in retry_test.go; keep the rest fast
 	return c
 }
 

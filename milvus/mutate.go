@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -49,10 +50,50 @@ func (c *Client) mutate(ctx context.Context, endpoint string, req any, secrets .
 	return err
 }
 
+// mutateSettled is mutate for a create or roles/drop: after an ambiguous attempt, an answer
+// that is(err) is success when listEndpoint shows name present (want) or gone (!want).
+func (c *Client) mutateSettled(ctx context.Context, endpoint string, req any, listEndpoint, name string, want bool, is func(error) bool, secrets ...string) error {
+	settle := func(ctx context.Context, err error) bool {
+		if !is(err) {
+			return false
+		}
+		has, lerr := c.lists(ctx, listEndpoint, name)
+		return lerr == nil && has == want
+	}
+	_, err := c.callSettled(ctx, endpoint, req, settle, secrets...)
+	return err
+}
+
+// lists reports whether the list of endpoint (users/list, roles/list or
+// privilege_groups/list) holds name. It is called within the caller's slot.
+func (c *Client) lists(ctx context.Context, endpoint, name string) (bool, error) {
+	data, err := c.send(ctx, endpoint, []byte("{}"), nil, nil)
+	if err != nil {
+		return false, err
+	}
+	if endpoint == endpointListGroups {
+		groups, err := parseGroups(data)
+		if err != nil {
+			return false, err
+		}
+		_, ok := groups[name]
+		return ok, nil
+	}
+	names, err := parseNames(endpoint, data)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(names, name), nil
+}
+
 // CreateUser creates user name with password (users/create). The password goes only into the
-// request body, and is scrubbed from any server message kept in an error.
+// request body, and is scrubbed from any server message kept in an error. When an attempt
+// was ambiguous and a retry answers "already exists", the user counts as created if
+// users/list lists it (its password cannot be read back; the attempt that created it sent
+// this one).
 func (c *Client) CreateUser(ctx context.Context, name, password string) error {
-	return c.mutate(ctx, "users/create", passwordReq{UserName: name, Password: password}, password)
+	return c.mutateSettled(ctx, "users/create", passwordReq{UserName: name, Password: password},
+		"users/list", name, true, IsAlreadyExists, password)
 }
 
 // DropUser drops user name (users/drop); its role bindings go with it.
@@ -70,14 +111,17 @@ func (c *Client) RevokeRole(ctx context.Context, user, role string) error {
 	return c.mutate(ctx, "users/revoke_role", userRoleReq{UserName: user, RoleName: role})
 }
 
-// CreateRole creates role name (roles/create).
+// CreateRole creates role name (roles/create). An "already exists" answer after an ambiguous
+// attempt is settled by roles/list, as for CreateUser.
 func (c *Client) CreateRole(ctx context.Context, name string) error {
-	return c.mutate(ctx, "roles/create", roleReq{RoleName: name})
+	return c.mutateSettled(ctx, "roles/create", roleReq{RoleName: name}, "roles/list", name, true, IsAlreadyExists)
 }
 
-// DropRole drops role name (roles/drop). The server refuses while the role has grants.
+// DropRole drops role name (roles/drop). The server refuses while the role has grants. Unlike
+// the other drops it is not idempotent (an absent role is an error), so a "not found" answer
+// after an ambiguous attempt is settled by roles/list no longer listing the role.
 func (c *Client) DropRole(ctx context.Context, name string) error {
-	return c.mutate(ctx, "roles/drop", roleReq{RoleName: name})
+	return c.mutateSettled(ctx, "roles/drop", roleReq{RoleName: name}, "roles/list", name, false, IsNotFound)
 }
 
 // GrantPrivilege grants g to role with roles/grant_privilege_v2, or, on a server that
@@ -109,7 +153,7 @@ func (c *Client) operatePrivilege(ctx context.Context, grant bool, role string, 
 		if err != nil {
 			return fmt.Errorf("%s: encode request: %w", v2, err)
 		}
-		_, err = c.roundTrip(ctx, v2, body, nil)
+		_, err = c.send(ctx, v2, body, nil, nil)
 		if !is404(err) {
 			return err
 		}
@@ -125,7 +169,7 @@ func (c *Client) operatePrivilege(ctx context.Context, grant bool, role string, 
 	if err != nil {
 		return fmt.Errorf("%s: encode request: %w", v1, err)
 	}
-	_, err = c.roundTrip(ctx, v1, body, nil)
+	_, err = c.send(ctx, v1, body, nil, nil)
 	return err
 }
 
@@ -151,8 +195,18 @@ func groupGrantError(grant bool, role string, g spec.Grant, cause error) error {
 }
 
 // CreatePrivilegeGroup creates the empty custom privilege group name (privilege_groups/create).
+// An "already exists" answer after an ambiguous attempt is settled by privilege_groups/list,
+// as for CreateUser.
 func (c *Client) CreatePrivilegeGroup(ctx context.Context, name string) error {
-	err := c.groupCall(ctx, "privilege_groups/create", groupReq{Name: name}, fmt.Sprintf("create privilege group %q", name))
+	op := fmt.Sprintf("create privilege group %q", name)
+	if c.noGroups.Load() {
+		return &FeatureError{Op: op, Feature: FeaturePrivilegeGroups, Since: sincePrivilegeGroups}
+	}
+	err := c.mutateSettled(ctx, "privilege_groups/create", groupReq{Name: name}, endpointListGroups, name, true, IsAlreadyExists)
+	if is404(err) {
+		c.noGroups.Store(true)
+		err = &FeatureError{Op: op, Feature: FeaturePrivilegeGroups, Since: sincePrivilegeGroups, Err: err}
+	}
 	if err == nil {
 		c.mu.Lock()
 		c.groups[name] = true

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -66,7 +67,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		groupsOK             bool
 	)
 	wg.Go(func() {
-		names, err := c.listNames(ctx, "users/list")
+		names, err := c.listNames(ctx, endpointListUsers)
 		if err != nil {
 			fail(fmt.Errorf("list users: %w", err))
 			return
@@ -84,7 +85,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		}
 	})
 	wg.Go(func() {
-		names, err := c.listNames(ctx, "roles/list")
+		names, err := c.listNames(ctx, endpointListRoles)
 		if err != nil {
 			fail(fmt.Errorf("list roles: %w", err))
 			return
@@ -185,15 +186,33 @@ feed:
 	return firstErr
 }
 
+// Endpoints Read calls.
+const (
+	endpointListUsers    = "users/list"
+	endpointDescribeUser = "users/describe"
+	endpointListRoles    = "roles/list"
+	endpointDescribeRole = "roles/describe"
+	endpointListGroups   = "privilege_groups/list"
+)
+
 // listNames calls users/list or roles/list: data is a list of names.
 func (c *Client) listNames(ctx context.Context, endpoint string) ([]string, error) {
 	data, err := c.call(ctx, endpoint, struct{}{})
 	if err != nil {
 		return nil, err
 	}
+	return parseNames(endpoint, data)
+}
+
+// parseNames decodes the data of users/list, roles/list or users/describe: a list of names,
+// none of them empty.
+func parseNames(endpoint string, data json.RawMessage) ([]string, error) {
 	var names []string
 	if err := decodeData(endpoint, data, &names, "a list of names"); err != nil {
 		return nil, err
+	}
+	if slices.Contains(names, "") {
+		return nil, fmt.Errorf("%s: %w: a name in \"data\" is empty or null", endpoint, ErrMalformedResponse)
 	}
 	return names, nil
 }
@@ -204,14 +223,21 @@ type userReq struct {
 
 // describeUser returns the roles given to user, sorted; nil when none.
 func (c *Client) describeUser(ctx context.Context, user string) ([]string, error) {
-	const endpoint = "users/describe"
-	data, err := c.call(ctx, endpoint, userReq{UserName: user})
+	data, err := c.call(ctx, endpointDescribeUser, userReq{UserName: user})
 	if err != nil {
 		return nil, err
 	}
+	return parseUserRoles(data)
+}
+
+// parseUserRoles decodes the data of users/describe: the user's roles, sorted; nil when none.
+func parseUserRoles(data json.RawMessage) ([]string, error) {
 	var roles []string
-	if err := decodeData(endpoint, data, &roles, "a list of role names"); err != nil {
+	if err := decodeData(endpointDescribeUser, data, &roles, "a list of role names"); err != nil {
 		return nil, err
+	}
+	if slices.Contains(roles, "") {
+		return nil, fmt.Errorf("%s: %w: a role name in \"data\" is empty or null", endpointDescribeUser, ErrMalformedResponse)
 	}
 	if len(roles) == 0 {
 		return nil, nil
@@ -236,20 +262,38 @@ type grantEntry struct {
 // describeRole returns the grants of role in every database ("dbName":"*"), sorted; nil when
 // none. The object type and name are kept as reported.
 func (c *Client) describeRole(ctx context.Context, role string) ([]spec.Grant, error) {
-	const endpoint = "roles/describe"
-	data, err := c.call(ctx, endpoint, describeRoleReq{RoleName: role, DBName: privilege.Wildcard})
+	data, err := c.call(ctx, endpointDescribeRole, describeRoleReq{RoleName: role, DBName: privilege.Wildcard})
 	if err != nil {
 		return nil, err
 	}
+	return parseGrants(data)
+}
+
+// parseGrants decodes the data of roles/describe: the grants, sorted, an empty database
+// reported as "default"; nil when none. A grant without an object type, object name or
+// privilege is malformed: planning from it would revoke what nobody can name.
+func parseGrants(data json.RawMessage) ([]spec.Grant, error) {
 	var entries []grantEntry
-	if err := decodeData(endpoint, data, &entries, "a list of grants"); err != nil {
+	if err := decodeData(endpointDescribeRole, data, &entries, "a list of grants"); err != nil {
 		return nil, err
 	}
 	if len(entries) == 0 {
 		return nil, nil
 	}
 	grants := make([]spec.Grant, 0, len(entries))
-	for _, e := range entries {
+	for i, e := range entries {
+		var missing string
+		switch {
+		case e.ObjectType == "":
+			missing = "objectType"
+		case e.ObjectName == "":
+			missing = "objectName"
+		case e.Privilege == "":
+			missing = "privilege"
+		}
+		if missing != "" {
+			return nil, fmt.Errorf("%s: %w: grant %d has no %q", endpointDescribeRole, ErrMalformedResponse, i, missing)
+		}
 		db := e.DBName
 		if db == "" {
 			db = privilege.DefaultDatabase
@@ -295,11 +339,17 @@ func (p *privilegeSet) UnmarshalJSON(b []byte) error {
 
 // listGroups returns every privilege group, built-in ones included, by name.
 func (c *Client) listGroups(ctx context.Context) (map[string][]string, error) {
-	const endpoint = "privilege_groups/list"
-	data, err := c.call(ctx, endpoint, struct{}{})
+	data, err := c.call(ctx, endpointListGroups, struct{}{})
 	if err != nil {
 		return nil, err
 	}
+	return parseGroups(data)
+}
+
+// parseGroups decodes the data of privilege_groups/list: every group by name, with its
+// privileges sorted.
+func parseGroups(data json.RawMessage) (map[string][]string, error) {
+	const endpoint = endpointListGroups
 	var list groupList
 	if err := decodeData(endpoint, data, &list, `an object {"privilegeGroups": [...]}`); err != nil {
 		return nil, err
@@ -308,7 +358,10 @@ func (c *Client) listGroups(ctx context.Context) (map[string][]string, error) {
 		return nil, fmt.Errorf("%s: %w: no \"data.privilegeGroups\" list", endpoint, ErrMalformedResponse)
 	}
 	out := make(map[string][]string, len(*list.PrivilegeGroups))
-	for _, g := range *list.PrivilegeGroups {
+	for i, g := range *list.PrivilegeGroups {
+		if g.Name == "" {
+			return nil, fmt.Errorf("%s: %w: group %d has no \"privilegeGroupName\"", endpoint, ErrMalformedResponse, i)
+		}
 		out[g.Name] = g.Privileges
 	}
 	return out, nil

@@ -47,6 +47,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	rootPassword := fs.String("root-password", emulator.DefaultRootPassword, "password of root")
 	noAuth := fs.Bool("authorization-disabled", false, "emulate common.security.authorizationEnabled=false")
 	seed := fs.Int64("seed", 0, "seed of the random order of privilege-group members")
+	faultSeed := fs.Int64("fault-seed", 0, "seed of the injected faults: the same seed and requests meet the same faults")
+	faultRate := fs.Float64("fault-rate", 0, "fraction of calls (0 to 1) that fail on purpose, e.g. 0.1")
+	faultKinds := fs.String("fault-kinds", "", "comma-separated `kinds` --fault-rate draws from: "+strings.Join(emulator.FaultKinds, ", ")+" (default all)")
+	faultFirst := fs.Bool("fault-first-only", false, "only a request's first arrival may fail: its retries get through")
+	failNth := fs.Int("fail-nth-mutation", 0, "the `N`-th mutation call, and its retries, fail with 503 without acting")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -67,28 +72,37 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "milvus-emulator: --group-version: %v\n", err)
 		return 2
 	}
+	kinds, err := emulator.ParseFaultKinds(*faultKinds)
+	if err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: --fault-kinds: %v\n", err)
+		return 2
+	}
+	faults := emulator.Faults{Seed: *faultSeed, Rate: *faultRate, Kinds: kinds, FirstOnly: *faultFirst, FailNthMutation: *failNth}
+	if err := faults.Check(); err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
+		return 2
+	}
 	if err := checkLoopback(*addr); err != nil && !*allowRemote {
 		fmt.Fprintf(stderr, "milvus-emulator: %v; pass --allow-remote to listen there anyway\n", err)
 		return 2
 	}
 
-	srv := &http.Server{
-		Handler: emulator.New(emulator.Options{
-			Era:                   e,
-			NoPrivilegeGroups:     *noGroups,
-			NoGrantV2:             *noGrantV2,
-			AuthorizationDisabled: *noAuth,
-			RootPassword:          *rootPassword,
-			MaxUsers:              *maxUsers,
-			MaxRoles:              *maxRoles,
-			BuiltinRoles:          splitList(*builtinRoles),
-			SuperUsers:            splitList(*superUsers),
-			GroupVersion:          gv,
-			Seed:                  *seed,
-			Latency:               *latency,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	emu := emulator.New(emulator.Options{
+		Era:                   e,
+		NoPrivilegeGroups:     *noGroups,
+		NoGrantV2:             *noGrantV2,
+		AuthorizationDisabled: *noAuth,
+		RootPassword:          *rootPassword,
+		MaxUsers:              *maxUsers,
+		MaxRoles:              *maxRoles,
+		BuiltinRoles:          splitList(*builtinRoles),
+		SuperUsers:            splitList(*superUsers),
+		GroupVersion:          gv,
+		Seed:                  *seed,
+		Latency:               *latency,
+		Faults:                faults,
+	})
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
@@ -117,6 +131,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "milvus-emulator: shutdown: %v\n", err)
 		return 1
 	}
+	if faults.Rate > 0 || faults.FailNthMutation > 0 {
+		fmt.Fprintf(stderr, "milvus-emulator: faults injected: %s\n", faultCounts(emu.Faults()))
+	}
 	fmt.Fprintln(stderr, "milvus-emulator stopped")
 	return 0
 }
@@ -135,6 +152,20 @@ func checkLoopback(addr string) error {
 		return nil
 	}
 	return fmt.Errorf("--addr %q is not a loopback address", addr)
+}
+
+// faultCounts renders counts by kind, "503=2 drop=1", in a fixed order; "none" when empty.
+func faultCounts(m map[string]int) string {
+	var parts []string
+	for _, k := range append(append([]string{}, emulator.FaultKinds...), emulator.FaultNthMutation) {
+		if m[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", k, m[k]))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " ")
 }
 
 func splitList(s string) []string {

@@ -99,10 +99,50 @@ func TestRunUsageErrors(t *testing.T) {
 		{"--group-version", "1.0"},
 		{"extra"},
 		{"--no-such-flag"},
+		{"--fault-rate", "1.5"},
+		{"--fault-kinds", "503,500"},
+		{"--fail-nth-mutation", "-1"},
 	} {
 		var stderr bytes.Buffer
 		if code := run(context.Background(), args, &stderr); code != 2 || stderr.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
 		}
+	}
+}
+
+func TestRunInjectsFaults(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--fault-rate", "1", "--fault-kinds", "503", "--fault-seed", "7"}, &stderr)
+	}()
+	listening := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	var url string
+	for deadline := time.Now().Add(5 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no listening line: %q", stderr.String())
+	}
+	for range 2 {
+		resp, err := http.Post(url+"/v2/vectordb/roles/list", "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("HTTP %d, want 503", resp.StatusCode)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if !strings.Contains(stderr.String(), "milvus-emulator: faults injected: 503=2\n") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }

@@ -17,6 +17,11 @@
 // knows nothing of spec files or plans, and keeps everything in memory: no files, no network
 // beyond the http.Handler it is.
 //
+// Faults (Options.Faults, SetFaults) are the one deliberate unkindness: seeded failures of the
+// transport (503, 429, 408, a connection dropped before or after the server acted, the N-th
+// mutation failing) for tests of a client under faults. They are off unless asked for, and
+// each decision depends only on the seed and the request, so a failing test replays.
+//
 // The test helpers (CreateUser, Grant, Users, Grants, ...) read and write the state directly,
 // without HTTP and without the server's validation, so that other packages' tests can set up and
 // assert live state.

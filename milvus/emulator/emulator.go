@@ -96,6 +96,9 @@ type Options struct {
 	// Latency is slept before every request is handled (tests and benchmarks of concurrency).
 	// A request whose Request-Timeout (default 30 s) runs out first gets 408.
 	Latency time.Duration
+	// Faults injects failures on purpose (faults.go); the zero value injects none. New panics
+	// on faults that Faults.Check refuses.
+	Faults Faults
 }
 
 // Server emulates the RBAC endpoints of the Milvus REST API v2. It implements http.Handler and
@@ -111,6 +114,9 @@ type Server struct {
 	calls    map[string]int
 	inFlight int
 	peak     int
+
+	faultMu sync.Mutex // guards faults
+	faults  *faultState
 }
 
 // New returns a Server in the state a fresh Milvus has: user root, roles admin and public (with
@@ -136,6 +142,7 @@ func New(opts Options) *Server {
 		calls: map[string]int{},
 	}
 	s.st = newState(opts)
+	s.SetFaults(opts.Faults)
 	return s
 }
 
@@ -163,6 +170,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
+	kind := s.fault(endpoint, body)
+	if injectBefore(w, kind) {
+		return
+	}
+	if kind == FaultDropAfter {
+		s.handle(&discard{}, r, h, body, readErr)
+		hangUp(w)
+		return
+	}
+	s.handle(w, r, h, body, readErr)
+}
+
+// handle authenticates the caller, runs h and writes its answer.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, h handler, body []byte, readErr error) {
 	c, err := s.authenticate(w, r)
 	if err != nil {
 		writeError(w, err)
