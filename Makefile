@@ -4,7 +4,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/milvus-rbac/milvus-rbac/command.Version=$(VERSION)
 
-.PHONY: build test demo lint golden test-live clean
+.PHONY: build test demo lint golden test-live clean bench fuzz
 
 build:
 	@mkdir -p $(BIN)
@@ -27,6 +27,20 @@ lint:
 ## golden: rewrite the golden plans after a deliberate change of output.
 golden:
 	$(GO) test ./plan/... -run Golden -update
+
+## bench: time plan and apply against the emulator at 20 ms per call, beside the lower bound and
+## the serial baseline (a table); then benchmark the pure diff of the large case. About 3 minutes.
+bench: build
+	$(GO) run ./bench -bin $(BIN)/milvus-rbac
+	$(GO) test -run '^$$' -bench 'DiffLarge|DiffDropsMany' -benchmem ./plan/
+
+## fuzz: run each fuzz target (API answers, spec files) for FUZZTIME; the seed corpora in
+## testdata/fuzz already run in make test. New crashers land in testdata/fuzz: commit them.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./milvus -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./milvus -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./spec -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 ## test-live: the end-to-end suite against a real cluster at MILVUS_URI (skipped when unset).
 test-live:

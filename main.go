@@ -46,13 +46,19 @@ func run(args []string) int {
 		&cli.StringFlag{Name: "token", EnvVars: []string{"MILVUS_TOKEN"}, Usage: "`user:password` or a Zilliz Cloud API key; prefer the environment variable"},
 		&cli.StringFlag{Name: "ca-cert", EnvVars: []string{"MILVUS_CA_CERT"}, Usage: "PEM `FILE` of a private CA to trust for https"},
 		&cli.IntFlag{Name: "concurrency", Value: 16, Usage: "at most `N` calls to the cluster at once"},
-		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "timeout of each call"},
+		&cli.DurationFlag{Name: "timeout", Value: 30 * time.Second, Usage: "timeout of each attempt of each call"},
+		&cli.IntFlag{Name: "retries", Value: 3, Usage: "try a call that failed transiently (connection lost, timeout, HTTP 408, 429, 5xx) up to `N` more times, with backoff; 0 never"},
+		&cli.DurationFlag{Name: "deadline", Usage: "give up on calls after this long in all, retries included (e.g. 10m); 0 for no deadline"},
+		&cli.Float64Flag{Name: "rate", Usage: "at most `N` calls per second to the cluster, retries included; 0 for no limit"},
+		&cli.BoolFlag{Name: "insecure-http", Usage: "allow sending the token over plain http:// to a host other than localhost"},
 	}
 	conn := func(c *cli.Context) command.Connection {
 		streams.NoColor = streams.NoColor || c.Bool("no-color")
 		return command.Connection{
 			URI: c.String("uri"), Token: c.String("token"), CACert: c.String("ca-cert"),
 			Concurrency: c.Int("concurrency"), Timeout: c.Duration("timeout"),
+			Retries: c.Int("retries"), Deadline: c.Duration("deadline"), Rate: c.Float64("rate"),
+			InsecureHTTP: c.Bool("insecure-http"),
 		}
 	}
 	with := func(flags ...cli.Flag) []cli.Flag { return append(append([]cli.Flag{}, flags...), connFlags...) }

@@ -47,18 +47,40 @@ type Connection struct {
 	Token       string
 	CACert      string
 	Concurrency int
-	Timeout     time.Duration
+	// Timeout bounds each attempt of each call.
+	Timeout time.Duration
+	// Retries is how many times a call that failed transiently is tried again; 0 for never.
+	Retries int
+	// Deadline bounds the whole run (every call, retry and wait), from the client's creation;
+	// 0 for none.
+	Deadline time.Duration
+	// Rate caps calls per second, retries included; 0 for no cap.
+	Rate float64
+	// InsecureHTTP allows the token over plain http to a host other than loopback.
+	InsecureHTTP bool
+	// Log, when set, receives one line per call attempt (endpoint, status, code, duration,
+	// attempt; never a body or a secret), e.g. for -v.
+	Log func(format string, args ...any)
 }
 
 // client builds the REST client.
 func (c Connection) client() (*milvus.Client, error) {
+	retries := c.Retries
+	if retries <= 0 {
+		retries = milvus.NoRetries
+	}
 	return milvus.New(milvus.Config{
-		URI:         c.URI,
-		Token:       c.Token,
-		CACertFile:  c.CACert,
-		Concurrency: c.Concurrency,
-		Timeout:     c.Timeout,
-		UserAgent:   "milvus-rbac/" + Version,
+		URI:          c.URI,
+		Token:        c.Token,
+		CACertFile:   c.CACert,
+		Concurrency:  c.Concurrency,
+		Timeout:      c.Timeout,
+		UserAgent:    "milvus-rbac/" + Version,
+		Retries:      retries,
+		Deadline:     c.Deadline,
+		Rate:         c.Rate,
+		InsecureHTTP: c.InsecureHTTP,
+		Log:          c.Log,
 	})
 }
 
