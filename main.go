@@ -29,8 +29,37 @@ const exitCodes = `EXIT CODES:
    1  error (invalid file, unreachable cluster, failed step); nothing more is claimed
    2  changes present (plan --detailed-exitcode, drift)`
 
+// verboseLog is the call log of -v: one line per attempt on stderr. The client never passes a
+// body, a password or the token to it.
+func verboseLog(on bool) func(string, ...any) {
+	if !on {
+		return nil
+	}
+	return func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, "milvus-rbac: "+strings.TrimSuffix(format, "\n")+"\n", args...)
+	}
+}
+
+// tokenOnCommandLine reports whether args pass --token, which other users of the machine can
+// read in the process list and shell history.
+func tokenOnCommandLine(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--token" || a == "-token" || strings.HasPrefix(a, "--token=") || strings.HasPrefix(a, "-token=") {
+			return true
+		}
+	}
+	return false
+}
+
 func run(args []string) int {
 	code := command.ExitOK
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	if tokenOnCommandLine(args) {
+		fmt.Fprintln(os.Stderr, "Warning: --token on the command line is visible to other users of this machine (process list, shell history): set MILVUS_TOKEN instead.")
+	}
 	streams := command.Streams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		InTTY: command.IsTerminal(os.Stdin), OutTTY: command.IsTerminal(os.Stdout),
@@ -51,7 +80,9 @@ func run(args []string) int {
 		&cli.DurationFlag{Name: "deadline", Usage: "give up on calls after this long in all, retries included (e.g. 10m); 0 for no deadline"},
 		&cli.Float64Flag{Name: "rate", Usage: "at most `N` calls per second to the cluster, retries included; 0 for no limit"},
 		&cli.BoolFlag{Name: "insecure-http", Usage: "allow sending the token over plain http:// to a host other than localhost"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every call to the cluster on stderr (endpoint, status, code, time; never a body or a secret)"},
 	}
+	checkPasswords := &cli.BoolFlag{Name: "check-passwords", Usage: "log in as each listed user (one call each) to check its password; one that does not work becomes a password change"}
 	conn := func(c *cli.Context) command.Connection {
 		streams.NoColor = streams.NoColor || c.Bool("no-color")
 		return command.Connection{
@@ -59,6 +90,7 @@ func run(args []string) int {
 			Concurrency: c.Int("concurrency"), Timeout: c.Duration("timeout"),
 			Retries: c.Int("retries"), Deadline: c.Duration("deadline"), Rate: c.Float64("rate"),
 			InsecureHTTP: c.Bool("insecure-http"),
+			Log:          verboseLog(c.Bool("verbose")),
 		}
 	}
 	with := func(flags ...cli.Flag) []cli.Flag { return append(append([]cli.Flag{}, flags...), connFlags...) }
@@ -86,13 +118,14 @@ func run(args []string) int {
 				Name:        "plan",
 				Usage:       "show what apply would change on the cluster",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor,
+				Flags: with(fileFlag, noColor, checkPasswords,
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
 				Action: func(c *cli.Context) error {
 					code = command.Plan(ctx, streams, command.PlanOptions{File: c.String("file"), Connection: conn(c),
-						DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out")})
+						DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out"),
+						CheckPasswords: c.Bool("check-passwords")})
 					return nil
 				},
 			},
@@ -100,7 +133,7 @@ func run(args []string) int {
 				Name:        "apply",
 				Usage:       "make the cluster match the file",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor,
+				Flags: with(fileFlag, noColor, checkPasswords,
 					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
 					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"}),
 				Action: func(c *cli.Context) error {
@@ -109,7 +142,7 @@ func run(args []string) int {
 						file = c.String("file")
 					}
 					code = command.Apply(ctx, streams, command.ApplyOptions{File: file, Connection: conn(c),
-						AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan")})
+						AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan"), CheckPasswords: c.Bool("check-passwords")})
 					return nil
 				},
 			},
@@ -117,10 +150,11 @@ func run(args []string) int {
 				Name:        "drift",
 				Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor,
+				Flags: with(fileFlag, noColor, checkPasswords,
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the report: text or json"}),
 				Action: func(c *cli.Context) error {
-					code = command.Drift(ctx, streams, command.DriftOptions{File: c.String("file"), Connection: conn(c), Format: c.String("format")})
+					code = command.Drift(ctx, streams, command.DriftOptions{File: c.String("file"), Connection: conn(c), Format: c.String("format"),
+						CheckPasswords: c.Bool("check-passwords")})
 					return nil
 				},
 			},

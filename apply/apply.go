@@ -21,6 +21,8 @@ const (
 	Done    Outcome = "done"
 	Failed  Outcome = "failed"
 	Skipped Outcome = "skipped"
+	// Blocked: the plan marked the step as unable to run (plan.Step.Blocked); it was not tried.
+	Blocked Outcome = "blocked"
 )
 
 // Result is the outcome of one step of the plan.
@@ -29,8 +31,11 @@ type Result struct {
 	Outcome Outcome
 	// Err is the failure of a failed step: the call and the server's code and message.
 	Err error
-	// Reason says why a step was skipped.
+	// Reason says why a step was skipped or blocked.
 	Reason string
+	// Note says how a done step was resolved when the server refused it but its goal was
+	// met anyway ("created meanwhile by another run").
+	Note string
 }
 
 // Report is the outcome of every step, in plan order.
@@ -57,8 +62,8 @@ func (r *Report) Err() error {
 			errs = multierror.Append(errs, fmt.Errorf("%s: %w", res.Step.Description(), res.Err))
 		}
 	}
-	if errs == nil && r.Count(Skipped) > 0 {
-		return fmt.Errorf("%d step(s) skipped", r.Count(Skipped))
+	if errs == nil && r.Count(Skipped)+r.Count(Blocked) > 0 {
+		return fmt.Errorf("%d step(s) skipped, %d blocked", r.Count(Skipped), r.Count(Blocked))
 	}
 	return errs.ErrorOrNil()
 }
@@ -67,8 +72,12 @@ func (r *Report) Err() error {
 type Options struct {
 	// Concurrency bounds the steps of one phase that run at once (default 16).
 	Concurrency int
-	// Passwords holds the password of each user a create_user step creates, by user name.
+	// Passwords holds the password of each user a create_user or update_password step sets,
+	// by user name.
 	Passwords map[string]string
+	// PreviousPasswords holds the current password of each user an update_password step
+	// changes, by user name.
+	PreviousPasswords map[string]string
 	// Progress receives one line per finished step ("[12/40] grant role reader to user
 	// user_1"); nil for none.
 	Progress io.Writer
@@ -111,6 +120,12 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 			line += ": FAILED: " + res.Err.Error()
 		case Skipped:
 			line += ": skipped: " + res.Reason
+		case Blocked:
+			line += ": blocked: " + res.Reason
+		default:
+			if res.Note != "" {
+				line += " (" + res.Note + ")"
+			}
 		}
 		fmt.Fprintln(o.Progress, line)
 	}
@@ -124,6 +139,11 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 		var wg sync.WaitGroup
 		for i := start; i < end; i++ {
 			res := &r.Results[i]
+			if res.Step.Blocked != "" {
+				res.Outcome, res.Reason = Blocked, res.Step.Blocked
+				progress(*res)
+				continue
+			}
 			if reason := skipReason(res.Step, tainted); reason != "" {
 				res.Outcome, res.Reason = Skipped, reason
 				progress(*res)
@@ -145,7 +165,11 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				if err := do(callCtx, c, res.Step, o.Passwords); err != nil {
+				err := do(callCtx, c, res.Step, o)
+				if err != nil {
+					res.Note = resolve(callCtx, c, res.Step, o, err)
+				}
+				if err != nil && res.Note == "" {
 					res.Outcome, res.Err = Failed, err
 				} else {
 					res.Outcome = Done
@@ -196,6 +220,8 @@ func needs(s plan.Step) []string {
 		return []string{exists("user", s.User), exists("role", s.Role)}
 	case plan.RevokeRole, plan.DropUser:
 		return []string{complete("user", s.User)}
+	case plan.UpdatePassword:
+		return []string{exists("user", s.User)}
 	case plan.RevokePrivilege, plan.DropRole:
 		return []string{complete("role", s.Role)}
 	case plan.RemovePrivilegesFromGroup, plan.DropPrivilegeGroup:
@@ -220,15 +246,45 @@ func taints(s plan.Step) []string {
 		return []string{complete("role", s.Role), complete("group", s.Grant.Privilege)}
 	case plan.CreateUser:
 		return []string{exists("user", s.User), complete("user", s.User)}
-	case plan.GrantRole, plan.RevokeRole, plan.DropUser:
+	case plan.GrantRole, plan.RevokeRole, plan.DropUser, plan.UpdatePassword:
 		return []string{complete("user", s.User)}
 	}
 	return nil
 }
 
+// resolve decides a refused step whose goal may be met anyway: a create answered "already
+// exists" while the object is as the step wants (a concurrent run of the same file created
+// it; for a user, the file's password logs in), or a drop or revoke answered "not found" for
+// a role that is gone (its grants and members went with it). It returns how the step was
+// resolved, or "" when err stands.
+func resolve(ctx context.Context, c Cluster, s plan.Step, o Options, err error) string {
+	r, ok := c.(Resolver)
+	if !ok {
+		return ""
+	}
+	switch s.Action {
+	case plan.CreateRole, plan.CreatePrivilegeGroup:
+		if r.AlreadyExists(err) {
+			return "it exists already: created meanwhile, e.g. by another run"
+		}
+	case plan.CreateUser:
+		if !r.AlreadyExists(err) {
+			return ""
+		}
+		if ok, cerr := r.CheckPassword(ctx, s.User, o.Passwords[s.User]); cerr == nil && ok {
+			return "it exists already with the file's password: created meanwhile, e.g. by another run"
+		}
+	case plan.DropRole, plan.RevokePrivilege, plan.RevokeRole:
+		if r.NotFound(err) {
+			return "the role is gone already: dropped meanwhile, e.g. by another run"
+		}
+	}
+	return ""
+}
+
 // do makes the call (or calls, for a revoke that must re-grant what the server takes with it)
 // of one step.
-func do(ctx context.Context, c Cluster, s plan.Step, passwords map[string]string) error {
+func do(ctx context.Context, c Cluster, s plan.Step, o Options) error {
 	switch s.Action {
 	case plan.CreatePrivilegeGroup:
 		return c.CreatePrivilegeGroup(ctx, s.Group)
@@ -256,11 +312,18 @@ func do(ctx context.Context, c Cluster, s plan.Step, passwords map[string]string
 		}
 		return nil
 	case plan.CreateUser:
-		pw, ok := passwords[s.User]
+		pw, ok := o.Passwords[s.User]
 		if !ok {
 			return ErrMissingPassword
 		}
 		return c.CreateUser(ctx, s.User, pw)
+	case plan.UpdatePassword:
+		pw, ok := o.Passwords[s.User]
+		old, okOld := o.PreviousPasswords[s.User]
+		if !ok || !okOld {
+			return ErrMissingPassword
+		}
+		return c.UpdatePassword(ctx, s.User, old, pw)
 	case plan.DropUser:
 		return c.DropUser(ctx, s.User)
 	case plan.GrantRole:

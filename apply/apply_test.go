@@ -41,6 +41,9 @@ func (f *fakeCluster) CreateUser(_ context.Context, n, pw string) error {
 	return f.call("create_user %s %s", n, pw)
 }
 func (f *fakeCluster) DropUser(_ context.Context, n string) error { return f.call("drop_user %s", n) }
+func (f *fakeCluster) UpdatePassword(_ context.Context, n, old, pw string) error {
+	return f.call("update_password %s %s %s", n, old, pw)
+}
 func (f *fakeCluster) GrantRole(_ context.Context, u, r string) error {
 	return f.call("grant_role %s %s", u, r)
 }
@@ -214,5 +217,90 @@ func TestRunMissingPassword(t *testing.T) {
 	r := Run(context.Background(), f, p, Options{})
 	if !errors.Is(r.Results[0].Err, ErrMissingPassword) || r.Results[1].Outcome != Skipped || len(f.calls) != 0 {
 		t.Errorf("results %v, calls %v", outcomes(r), f.calls)
+	}
+}
+
+// resolvingCluster answers creates with "already exists" and drops with "not found", as a
+// cluster does when another run made the same changes first.
+type resolvingCluster struct {
+	fakeCluster
+	passwordOK bool
+}
+
+var errExists = errors.New("code 65535: role already exists")
+var errGone = errors.New("code 65535: not found the role")
+
+func (r *resolvingCluster) CreateRole(_ context.Context, n string) error {
+	r.call("create_role %s", n)
+	return errExists
+}
+func (r *resolvingCluster) CreateUser(_ context.Context, n, pw string) error {
+	r.call("create_user %s", n)
+	return errExists
+}
+func (r *resolvingCluster) DropRole(_ context.Context, n string) error {
+	r.call("drop_role %s", n)
+	return errGone
+}
+func (r *resolvingCluster) AlreadyExists(err error) bool { return err == errExists }
+func (r *resolvingCluster) NotFound(err error) bool      { return err == errGone }
+func (r *resolvingCluster) CheckPassword(_ context.Context, user, pw string) (bool, error) {
+	return r.passwordOK && pw == "pw-"+user, nil
+}
+
+var _ Resolver = (*resolvingCluster)(nil)
+
+func TestRunResolvesWhatAnotherRunDid(t *testing.T) {
+	p := &plan.Plan{Steps: []plan.Step{
+		{Action: plan.CreateRole, Role: "r"},
+		{Action: plan.CreateUser, User: "u"},
+		{Action: plan.GrantRole, User: "u", Role: "r"},
+		{Action: plan.DropRole, Role: "old"},
+	}}
+	pw := map[string]string{"u": "pw-u"}
+
+	r := Run(context.Background(), &resolvingCluster{passwordOK: true}, p, Options{Passwords: pw})
+	if r.Err() != nil || r.Count(Done) != 4 {
+		t.Fatalf("outcomes %v, err %v", outcomes(r), r.Err())
+	}
+	for i, want := range []string{"it exists already", "with the file's password", "", "the role is gone already"} {
+		if !strings.Contains(r.Results[i].Note, want) || (want == "" && r.Results[i].Note != "") {
+			t.Errorf("step %d note %q, want %q", i, r.Results[i].Note, want)
+		}
+	}
+
+	// A user that exists with another password is a failure, and its grants are skipped.
+	r = Run(context.Background(), &resolvingCluster{passwordOK: false}, p, Options{Passwords: pw})
+	if r.Results[1].Outcome != Failed || r.Results[2].Outcome != Skipped {
+		t.Errorf("outcomes %v", outcomes(r))
+	}
+
+	// Without a Resolver the answers stand as failures.
+	f := &fakeCluster{fail: map[string]bool{"create_role r": true}}
+	r = Run(context.Background(), f, p, Options{Passwords: pw})
+	if r.Results[0].Outcome != Failed {
+		t.Errorf("outcomes %v", outcomes(r))
+	}
+}
+
+func TestRunPasswordSteps(t *testing.T) {
+	p := &plan.Plan{Steps: []plan.Step{
+		{Action: plan.UpdatePassword, User: "a"},
+		{Action: plan.UpdatePassword, User: "b", Blocked: "no previous_password"},
+		{Action: plan.GrantRole, User: "b", Role: "r"},
+	}}
+	f := &fakeCluster{}
+	r := Run(context.Background(), f, p, Options{Passwords: map[string]string{"a": "new-A", "b": "new-B"}, PreviousPasswords: map[string]string{"a": "old-A"}})
+	want := []string{"done change the password of user a to (sensitive)",
+		"blocked change the password of user b to (sensitive) [blocked: no previous_password]",
+		"done grant role r to user b"}
+	if d := cmp.Diff(want, outcomes(r)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"update_password a old-A new-A", "grant_role b r"}, f.calls); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
+	}
+	if err := r.Err(); err == nil || !strings.Contains(err.Error(), "1 blocked") {
+		t.Errorf("Err = %v, want it to count the blocked step", err)
 	}
 }

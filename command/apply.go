@@ -25,6 +25,8 @@ type ApplyOptions struct {
 	// PlanFile is a plan saved by `plan --out`: apply exactly that plan, without asking,
 	// after checking that it is not stale.
 	PlanFile string
+	// CheckPasswords logs in as each listed user and changes the passwords that do not work.
+	CheckPasswords bool
 }
 
 // ErrStale marks a saved plan that no longer fits the cluster or the spec file.
@@ -50,7 +52,10 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	if o.File == "" {
 		o.File = DefaultFile
 	}
-	ses, err := prepare(ctx, o.File, o.Connection)
+	if saved != nil && saved.CheckPasswords {
+		o.CheckPasswords = true // plan again as the saved plan was made
+	}
+	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -59,7 +64,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 			return code
 		}
 	}
-	passwords, err := ses.passwords()
+	current, previous, err := ses.passwords()
 	if err != nil {
 		return fail(s, err)
 	}
@@ -78,17 +83,16 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 		}
 	}
 	fmt.Fprintln(s.Err)
-	report := apply.Run(ctx, ses.client, ses.plan, apply.Options{
-		Concurrency: o.Concurrency,
-		Passwords:   passwords,
-		Progress:    s.Err,
-	})
-	fmt.Fprintf(s.Out, "\nApply: %d done, %d failed, %d skipped.\n",
-		report.Count(apply.Done), report.Count(apply.Failed), report.Count(apply.Skipped))
+	report := apply.Run(ctx, ses.client, ses.plan, ses.applyOptions(o.Connection, current, previous, s))
+	summary := fmt.Sprintf("Apply: %d done, %d failed, %d skipped", report.Count(apply.Done), report.Count(apply.Failed), report.Count(apply.Skipped))
+	if n := report.Count(apply.Blocked); n > 0 {
+		summary += fmt.Sprintf(", %d blocked", n)
+	}
+	fmt.Fprintf(s.Out, "\n%s.\n", summary)
 	if err := report.Err(); err != nil {
 		for _, res := range report.Results {
-			if res.Outcome == apply.Skipped {
-				fmt.Fprintf(s.Out, "  skipped: %s (%s)\n", res.Step.Description(), res.Reason)
+			if res.Outcome == apply.Skipped || res.Outcome == apply.Blocked {
+				fmt.Fprintf(s.Out, "  %s: %s (%s)\n", res.Outcome, res.Step.Description(), res.Reason)
 			}
 		}
 		return fail(s, fmt.Errorf("apply %s: %w", ses.spec.Path, err))

@@ -1,7 +1,6 @@
 package command
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -107,75 +106,6 @@ func fail(s Streams, err error) int {
 		fmt.Fprintf(s.Err, "Hint: %s\n", h)
 	}
 	return ExitError
-}
-
-// session is a loaded spec, a connected client, the live state and the plan between them.
-type session struct {
-	spec   *spec.Spec
-	client *milvus.Client
-	live   *milvus.Live
-	plan   *plan.Plan
-}
-
-// prepare loads the spec (no call is made when it is invalid), reads the cluster and plans.
-func prepare(ctx context.Context, file string, conn Connection) (*session, error) {
-	sp, err := spec.Load(file)
-	if err != nil {
-		return nil, err
-	}
-	c, err := conn.client()
-	if err != nil {
-		return nil, err
-	}
-	ses := &session{spec: sp, client: c}
-	if err := ses.replan(ctx); err != nil {
-		return nil, err
-	}
-	return ses, nil
-}
-
-// replan reads the cluster and plans again.
-func (ses *session) replan(ctx context.Context) error {
-	live, err := ses.client.Read(ctx)
-	if err != nil {
-		return fmt.Errorf("read cluster %s: %w", ses.client.URI(), err)
-	}
-	p, err := plan.Diff(ses.spec, live.State, plan.Options{
-		ConnectedUser:     ses.client.User(),
-		NoPrivilegeGroups: !live.Features.PrivilegeGroups,
-	})
-	if err != nil {
-		return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
-	}
-	ses.live, ses.plan = live, p
-	return nil
-}
-
-// passwords resolves and checks the password of every user the plan creates, reporting every
-// problem at once. Messages name the user and the variable or file, never the value.
-func (ses *session) passwords() (map[string]string, error) {
-	out := map[string]string{}
-	var errs *multierror.Error
-	for _, st := range ses.plan.Steps {
-		if st.Action != plan.CreateUser {
-			continue
-		}
-		if st.Password == nil {
-			errs = multierror.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
-			continue
-		}
-		pw, err := st.Password.Resolve(ses.spec.Dir())
-		if err != nil {
-			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
-			continue
-		}
-		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
-			errs = multierror.Append(errs, err)
-			continue
-		}
-		out[st.User] = pw
-	}
-	return out, errs.ErrorOrNil()
 }
 
 func (ses *session) textOptions(s Streams) plan.TextOptions {

@@ -12,6 +12,8 @@ type DriftOptions struct {
 	Connection
 	// Format is text (default) or json.
 	Format string
+	// CheckPasswords counts a password that does not log in as drift.
+	CheckPasswords bool
 }
 
 // Drift says whether the cluster matches the file: exit 0 when it does, 2 when it does not
@@ -24,7 +26,7 @@ func Drift(ctx context.Context, s Streams, o DriftOptions) int {
 	if err := checkFormat(o.Format, FormatText, FormatJSON); err != nil {
 		return fail(s, err)
 	}
-	ses, err := prepare(ctx, o.File, o.Connection)
+	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return fail(s, err)
 	}

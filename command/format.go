@@ -29,9 +29,10 @@ func checkFormat(format string, allowed ...string) error {
 // meta is what a JSON document records about this session.
 func (ses *session) meta() plan.Meta {
 	return plan.Meta{
-		ToolVersion: Version,
-		Spec:        plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
-		Live:        plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest()},
+		ToolVersion:    Version,
+		CheckPasswords: ses.checkPasswords,
+		Spec:           plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
+		Live:           plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest()},
 	}
 }
 

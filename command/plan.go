@@ -17,6 +17,9 @@ type PlanOptions struct {
 	Format string
 	// Out, when set, is where the plan is saved as a JSON document for `apply --plan`.
 	Out string
+	// CheckPasswords logs in as each listed user to check its password (one call each); a
+	// password that does not work becomes an update_password step.
+	CheckPasswords bool
 }
 
 // Plan prints the plan that would make the cluster match the file, and saves it with --out.
@@ -27,11 +30,11 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if err := checkFormat(o.Format, FormatText, FormatJSON, FormatMarkdown, FormatDiff); err != nil {
 		return fail(s, err)
 	}
-	ses, err := prepare(ctx, o.File, o.Connection)
+	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return fail(s, err)
 	}
-	if _, err := ses.passwords(); err != nil {
+	if _, _, err := ses.passwords(); err != nil {
 		return fail(s, err)
 	}
 	if err := ses.writePlan(s.Out, s, o.Format); err != nil {

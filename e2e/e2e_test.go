@@ -248,6 +248,12 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		{"plan", "-f", quickstart, "--token", c.Token},
 		{"plan", "-f", quickstart, "--token", "root:not-the-password"},
 	} {
+		if args[0] != "validate" {
+			args = append(args, "-v", "--check-passwords")
+			if args[0] == "export" {
+				args = args[:len(args)-1]
+			}
+		}
 		r := c.run(t, quickstartEnv, args...)
 		all.WriteString(r.Stdout + r.Stderr)
 	}

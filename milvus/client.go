@@ -371,8 +371,8 @@ func (c *Client) roundTrip(ctx context.Context, endpoint string, body []byte, se
 	hreq.Header.Set("Accept", "application/json")
 	hreq.Header.Set("Request-Timeout", c.timeoutHeader)
 	hreq.Header.Set("User-Agent", c.userAgent)
-	if c.token != "" {
-		hreq.Header.Set("Authorization", "Bearer "+c.token)
+	if tok := c.tokenFor(ctx); tok != "" {
+		hreq.Header.Set("Authorization", "Bearer "+tok)
 	}
 	resp, err := c.hc.Do(hreq)
 	if err != nil {

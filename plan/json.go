@@ -28,6 +28,9 @@ type Document struct {
 	Unmanaged   Unmanaged `json:"unmanaged"`
 	Kept        []string  `json:"kept"`
 	Summary     Summary   `json:"summary"`
+	// CheckPasswords records that passwords were probed (plan --check-passwords), so that
+	// apply --plan plans again the same way.
+	CheckPasswords bool `json:"check_passwords,omitempty"`
 }
 
 // SpecRef names the spec file a plan was made from.
@@ -61,9 +64,10 @@ type Summary struct {
 
 // Meta is what a Document records beside the plan itself.
 type Meta struct {
-	ToolVersion string
-	Spec        SpecRef
-	Live        LiveRef
+	ToolVersion    string
+	CheckPasswords bool
+	Spec           SpecRef
+	Live           LiveRef
 }
 
 // NewDocument builds the document of p, or of p read as drift when drift is set.
@@ -71,7 +75,8 @@ func NewDocument(p *Plan, m Meta, drift bool) *Document {
 	d := &Document{
 		FormatVersion: FormatVersion, Kind: "plan", ToolVersion: m.ToolVersion,
 		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.Kept,
-		Summary: Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
+		CheckPasswords: m.CheckPasswords,
+		Summary:        Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
 	}
 	if drift {
 		d.Kind = "drift"

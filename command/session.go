@@ -1,0 +1,141 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/milvus-rbac/milvus-rbac/apply"
+	"github.com/milvus-rbac/milvus-rbac/milvus"
+	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// session is a loaded spec, a connected client, the live state and the plan between them.
+type session struct {
+	spec   *spec.Spec
+	client *milvus.Client
+	live   *milvus.Live
+	plan   *plan.Plan
+	// checkPasswords probes the file's password of every existing user (--check-passwords).
+	checkPasswords bool
+}
+
+// prepare loads the spec (no call is made when it is invalid), reads the cluster and plans.
+func prepare(ctx context.Context, file string, conn Connection, checkPasswords bool) (*session, error) {
+	sp, err := spec.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	c, err := conn.client()
+	if err != nil {
+		return nil, err
+	}
+	ses := &session{spec: sp, client: c, checkPasswords: checkPasswords}
+	if err := ses.replan(ctx); err != nil {
+		return nil, err
+	}
+	return ses, nil
+}
+
+// replan reads the cluster and plans again.
+func (ses *session) replan(ctx context.Context) error {
+	live, err := ses.client.Read(ctx)
+	if err != nil {
+		return fmt.Errorf("read cluster %s: %w", ses.client.URI(), err)
+	}
+	opts := plan.Options{
+		ConnectedUser:     ses.client.User(),
+		NoPrivilegeGroups: !live.Features.PrivilegeGroups,
+	}
+	if ses.checkPasswords {
+		if opts.PasswordMismatch, err = ses.probePasswords(ctx, live.State); err != nil {
+			return err
+		}
+	}
+	p, err := plan.Diff(ses.spec, live.State, opts)
+	if err != nil {
+		return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
+	}
+	ses.live, ses.plan = live, p
+	return nil
+}
+
+// probePasswords logs in, once each and concurrently, as every user of the file that exists
+// on the cluster and has a password source, and returns those whose password from the file
+// does not work. A password that cannot be resolved is an error.
+func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[string]bool, error) {
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		errs     *multierror.Error
+		mismatch = map[string]bool{}
+	)
+	for _, name := range ses.spec.State.UserNames() {
+		u := ses.spec.State.Users[name]
+		if _, exists := live.Users[name]; !exists || u.Password == nil || name == ses.client.User() {
+			continue
+		}
+		pw, err := u.Password.Resolve(ses.spec.Dir())
+		if err != nil {
+			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", name, err))
+			continue
+		}
+		wg.Go(func() {
+			ok, err := ses.client.CheckPassword(ctx, name, pw)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				errs = multierror.Append(errs, fmt.Errorf("check the password of user %q: %w", name, err))
+			case !ok:
+				mismatch[name] = true
+			}
+		})
+	}
+	wg.Wait()
+	return mismatch, errs.ErrorOrNil()
+}
+
+// passwords resolves and checks the password of every user the plan creates or changes (and,
+// for a change, the previous password), reporting every problem at once. Messages name the
+// user and the variable or file, never the value. Blocked steps are left alone.
+func (ses *session) passwords() (current, previous map[string]string, err error) {
+	current, previous = map[string]string{}, map[string]string{}
+	var errs *multierror.Error
+	for _, st := range ses.plan.Steps {
+		if (st.Action != plan.CreateUser && st.Action != plan.UpdatePassword) || st.Blocked != "" {
+			continue
+		}
+		if st.Password == nil {
+			errs = multierror.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
+			continue
+		}
+		pw, err := st.Password.Resolve(ses.spec.Dir())
+		if err != nil {
+			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
+			continue
+		}
+		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
+			errs = multierror.Append(errs, err)
+			continue
+		}
+		current[st.User] = pw
+		if st.Action == plan.UpdatePassword {
+			old, err := st.PreviousPassword.Resolve(ses.spec.Dir())
+			if err != nil {
+				errs = multierror.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
+				continue
+			}
+			previous[st.User] = old
+		}
+	}
+	return current, previous, errs.ErrorOrNil()
+}
+
+// applyOptions are the apply options of this session's plan.
+func (ses *session) applyOptions(o Connection, current, previous map[string]string, s Streams) apply.Options {
+	return apply.Options{Concurrency: o.Concurrency, Passwords: current, PreviousPasswords: previous, Progress: s.Err}
+}

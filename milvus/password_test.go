@@ -1,0 +1,61 @@
+package milvus
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/milvus-rbac/milvus-rbac/apply"
+)
+
+var _ apply.Resolver = (*Client)(nil)
+
+func TestCheckPasswordLogsInAsTheUser(t *testing.T) {
+	f := newFake(t)
+	f.on("users/describe", func(map[string]any) reply { return ok(`[]`) })
+	c := f.start(Config{Token: "root:Root-Secret"})
+	works, err := c.CheckPassword(testCtx(t), "alice", "Alice-Pw-1")
+	if err != nil || !works {
+		t.Fatalf("CheckPassword = %v, %v", works, err)
+	}
+	r := f.requests()[0]
+	if got := r.Header.Get("Authorization"); got != "Bearer alice:Alice-Pw-1" {
+		t.Errorf("probe sent Authorization %q, want the user's own credentials", got)
+	}
+	if r.Body != `{"userName":"alice"}` {
+		t.Errorf("probe body %s", r.Body)
+	}
+
+	f.always("users/describe", reply{Status: http.StatusUnauthorized, Body: `{"code":1800,"message":"user hasn't authenticated"}`})
+	works, err = c.CheckPassword(testCtx(t), "alice", "Wrong-Pw-1")
+	if err != nil || works {
+		t.Errorf("CheckPassword with a wrong password = %v, %v; want false, nil", works, err)
+	}
+	// The client's own calls still use its token.
+	f.always("users/drop", okEmpty)
+	if err := c.DropUser(testCtx(t), "bob"); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.requests()
+	if got := reqs[len(reqs)-1].Header.Get("Authorization"); got != "Bearer root:Root-Secret" {
+		t.Errorf("a later call sent %q", got)
+	}
+}
+
+func TestUpdatePassword(t *testing.T) {
+	f := newFake(t)
+	f.always("users/update_password", fail(1400, "old password not correct for alice: not authenticated"))
+	c := f.start(Config{Token: "root:Root-Secret"})
+	err := c.UpdatePassword(testCtx(t), "alice", "Old-Secret-1", "New-Secret-2")
+	if err == nil {
+		t.Fatal("UpdatePassword succeeded on a 1400 answer")
+	}
+	for _, secret := range []string{"Old-Secret-1", "New-Secret-2", "Root-Secret"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("error %q holds a secret", err)
+		}
+	}
+	if body := f.requests()[0].Body; body != `{"userName":"alice","password":"Old-Secret-1","newPassword":"New-Secret-2"}` {
+		t.Errorf("body %s", body)
+	}
+}
