@@ -1,0 +1,131 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/access"
+	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// AccessOptions are the options of `access`.
+type AccessOptions struct {
+	// File is the spec file to read; "" reads the live cluster through Connection.
+	File string
+	Connection
+	// User lists what this user can do; with Can, asks whether the user can.
+	User string
+	// Can names a privilege: who can use it (on On).
+	Can string
+	// On is where Can applies: "db.collection", "db" (some collection), "" (anywhere). For a
+	// User-type privilege the part after the dot is a user.
+	On string
+	// Format is "text" (the default) or "json".
+	Format string
+	// MilvusVersion selects the built-in group contents for a spec file ("2.5" when empty);
+	// a live cluster reports its own.
+	MilvusVersion string
+}
+
+// Access prints effective access: what a user can do (--user), who can use a privilege
+// (--can, --on), whether a user can (--user with --can), or every user's access (neither).
+// It reads the spec file, or the live cluster when no file is named, and changes nothing.
+func Access(ctx context.Context, s Streams, o AccessOptions) int {
+	format, err := access.ParseFormat(o.Format)
+	if err != nil {
+		return fail(s, err)
+	}
+	if o.On != "" && o.Can == "" {
+		return fail(s, errors.New("--on says where --can applies: name a privilege with --can"))
+	}
+	if err := checkAskedPrivilege(o.Can); err != nil {
+		return fail(s, err)
+	}
+	db, object, err := access.ParseTarget(o.On)
+	if err != nil {
+		return fail(s, fmt.Errorf("--on: %w", err))
+	}
+	st, opts, source, err := accessState(ctx, o.File, o.Connection, o.MilvusVersion)
+	if err != nil {
+		return fail(s, err)
+	}
+	m := access.Compute(st, opts)
+	if o.User != "" && o.User != spec.RootUser && st.Users[o.User] == nil {
+		return fail(s, fmt.Errorf("user %q is not in %s", o.User, source))
+	}
+	switch {
+	case o.User != "" && o.Can != "":
+		if format == access.FormatJSON {
+			err = access.WriteJSON(s.Out, m.CanReport(o.User, o.Can, db, object))
+		} else {
+			err = access.WriteCanText(s.Out, m, o.User, o.Can, db, object)
+		}
+	case o.Can != "":
+		if format == access.FormatJSON {
+			err = access.WriteJSON(s.Out, m.WhoReport(o.Can, db, object))
+		} else {
+			err = access.WriteWhoText(s.Out, m, o.Can, db, object)
+		}
+	default:
+		var users []string
+		if o.User != "" {
+			users = []string{o.User}
+		}
+		if format == access.FormatJSON {
+			err = access.WriteJSON(s.Out, m.UsersReport(users...))
+		} else {
+			err = access.WriteUsersText(s.Out, m, users...)
+		}
+	}
+	if err != nil {
+		return fail(s, fmt.Errorf("access: %w", err))
+	}
+	return ExitOK
+}
+
+// checkAskedPrivilege accepts a single privilege for --can: Milvus checks requests against
+// single privileges, never against a group, "*" or All.
+func checkAskedPrivilege(name string) error {
+	switch {
+	case name == "":
+		return nil
+	case privilege.IsBuiltinGroup(name):
+		return fmt.Errorf("--can %s: %s is a privilege group; ask about one of its privileges (%s)",
+			name, name, strings.Join(privilege.Members(name, privilege.V2_5), ", "))
+	case privilege.IsLegacyGroup(name) || name == privilege.Wildcard || name == "All":
+		return fmt.Errorf("--can %s: Milvus checks requests against single privileges; name one, such as Insert or CreateCollection", name)
+	case !privilege.Known(name):
+		return fmt.Errorf("--can %s: unknown privilege; names are case-sensitive, such as Insert, Search, CreateCollection", name)
+	}
+	return nil
+}
+
+// accessState reads the state to model: the spec file, or the live cluster. source names it
+// for messages.
+func accessState(ctx context.Context, file string, conn Connection, version string) (*spec.State, access.Options, string, error) {
+	v, err := privilege.ParseVersion(version)
+	if err != nil {
+		return nil, access.Options{}, "", err
+	}
+	opts := access.Options{Version: v}
+	if file != "" {
+		sp, err := spec.Load(file)
+		if err != nil {
+			return nil, opts, "", err
+		}
+		return sp.State, opts, sp.Path, nil
+	}
+	c, err := conn.client()
+	if err != nil {
+		return nil, opts, "", err
+	}
+	live, err := c.Read(ctx)
+	if err != nil {
+		return nil, opts, "", fmt.Errorf("read cluster %s: %w", c.URI(), err)
+	}
+	opts.BuiltinGroups = live.BuiltinGroups
+	return live.State, opts, "the cluster at " + c.URI(), nil
+}
