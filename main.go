@@ -82,6 +82,7 @@ func run(args []string) int {
 		&cli.BoolFlag{Name: "insecure-http", Usage: "allow sending the token over plain http:// to a host other than localhost"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every call to the cluster on stderr (endpoint, status, code, time; never a body or a secret)"},
 	}
+	allowLockout := &cli.BoolFlag{Name: "allow-self-lockout", Usage: "accept a plan that takes from the connecting user the privileges milvus-rbac needs to manage the cluster"}
 	checkPasswords := &cli.BoolFlag{Name: "check-passwords", Usage: "log in as each listed user (one call each) to check its password; one that does not work becomes a password change"}
 	conn := func(c *cli.Context) command.Connection {
 		streams.NoColor = streams.NoColor || c.Bool("no-color")
@@ -118,14 +119,14 @@ func run(args []string) int {
 				Name:        "plan",
 				Usage:       "show what apply would change on the cluster",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor, checkPasswords,
+				Flags: with(fileFlag, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
 				Action: func(c *cli.Context) error {
 					code = command.Plan(ctx, streams, command.PlanOptions{File: c.String("file"), Connection: conn(c),
 						DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out"),
-						CheckPasswords: c.Bool("check-passwords")})
+						CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")})
 					return nil
 				},
 			},
@@ -133,7 +134,7 @@ func run(args []string) int {
 				Name:        "apply",
 				Usage:       "make the cluster match the file",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor, checkPasswords,
+				Flags: with(fileFlag, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
 					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"}),
 				Action: func(c *cli.Context) error {
@@ -142,7 +143,8 @@ func run(args []string) int {
 						file = c.String("file")
 					}
 					code = command.Apply(ctx, streams, command.ApplyOptions{File: file, Connection: conn(c),
-						AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan"), CheckPasswords: c.Bool("check-passwords")})
+						AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan"), CheckPasswords: c.Bool("check-passwords"),
+						AllowSelfLockout: c.Bool("allow-self-lockout")})
 					return nil
 				},
 			},
@@ -155,6 +157,42 @@ func run(args []string) int {
 				Action: func(c *cli.Context) error {
 					code = command.Drift(ctx, streams, command.DriftOptions{File: c.String("file"), Connection: conn(c), Format: c.String("format"),
 						CheckPasswords: c.Bool("check-passwords")})
+					return nil
+				},
+			},
+			{
+				Name:  "access",
+				Usage: "show effective access: what a user can do, or who can do what, from the file or the cluster",
+				Description: "Without -f, reads the cluster. Without --user or --can, lists every user.\n\n" +
+					"   milvus-rbac access -f access.yaml --user alice\n" +
+					"   milvus-rbac access -f access.yaml --can Insert --on sales.orders\n\n" + exitCodes,
+				Flags: with(
+					&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "model the spec `FILE` instead of the cluster"},
+					&cli.StringFlag{Name: "user", Usage: "what `USER` can do"},
+					&cli.StringFlag{Name: "can", Usage: "who holds `PRIVILEGE` (with --user: whether that user does)"},
+					&cli.StringFlag{Name: "on", Usage: "where, for --can: `DB[.COLLECTION]` (DB.USER for User privileges)"},
+					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
+					&cli.StringFlag{Name: "milvus-version", Usage: "built-in group contents of this Milvus `VERSION` (2.4, 2.5, 2.6, 3.0; default 2.5); the cluster's own when read live"},
+				),
+				Action: func(c *cli.Context) error {
+					code = command.Access(ctx, streams, command.AccessOptions{File: c.String("file"), Connection: conn(c),
+						User: c.String("user"), Can: c.String("can"), On: c.String("on"), Format: c.String("format"),
+						MilvusVersion: c.String("milvus-version")})
+					return nil
+				},
+			},
+			{
+				Name:        "check",
+				Usage:       "check a spec file against a policy file (exit 1 on violations)",
+				Description: "   milvus-rbac check -f access.yaml --policy examples/policies/production.yaml\n\n" + exitCodes,
+				Flags: []cli.Flag{fileFlag,
+					&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
+					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
+					&cli.StringFlag{Name: "milvus-version", Usage: "built-in group contents of this Milvus `VERSION` (default 2.5)"},
+				},
+				Action: func(c *cli.Context) error {
+					code = command.Check(streams, command.CheckOptions{File: c.String("file"), Policy: c.String("policy"),
+						Format: c.String("format"), MilvusVersion: c.String("milvus-version")})
 					return nil
 				},
 			},

@@ -27,6 +27,9 @@ type ApplyOptions struct {
 	PlanFile string
 	// CheckPasswords logs in as each listed user and changes the passwords that do not work.
 	CheckPasswords bool
+	// AllowSelfLockout accepts a plan that takes from the connecting user what milvus-rbac
+	// needs to manage the cluster.
+	AllowSelfLockout bool
 }
 
 // ErrStale marks a saved plan that no longer fits the cluster or the spec file.
@@ -68,11 +71,14 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	if err := ses.plan.WriteText(s.Out, ses.textOptions(s)); err != nil {
+	if err := ses.writePlan(s.Out, s, FormatText); err != nil {
 		return fail(s, err)
 	}
 	if ses.plan.Empty() {
 		return ExitOK
+	}
+	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
+		return fail(s, fmt.Errorf("refused, nothing was changed: %s", msg))
 	}
 	if saved == nil && !o.AutoApprove {
 		fmt.Fprint(s.Err, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")

@@ -1,10 +1,6 @@
 package command
 
-import (
-	"context"
-
-	"github.com/milvus-rbac/milvus-rbac/plan"
-)
+import "context"
 
 // DriftOptions are the options of `drift`.
 type DriftOptions struct {
@@ -31,7 +27,7 @@ func Drift(ctx context.Context, s Streams, o DriftOptions) int {
 		return fail(s, err)
 	}
 	if o.Format == FormatJSON {
-		err = plan.NewDocument(ses.plan, ses.meta(), true).Write(s.Out)
+		err = ses.document(true).Write(s.Out)
 	} else {
 		err = ses.plan.WriteDrift(s.Out, ses.textOptions(s))
 	}

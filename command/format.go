@@ -36,17 +36,35 @@ func (ses *session) meta() plan.Meta {
 	}
 }
 
+// document is the JSON document of the session's plan, with its access delta.
+func (ses *session) document(drift bool) *plan.Document {
+	d := plan.NewDocument(ses.plan, ses.meta(), drift)
+	d.AccessDelta = ses.deltaJSON()
+	return d
+}
+
 // writePlan renders the session's plan in format.
 func (ses *session) writePlan(w io.Writer, s Streams, format string) error {
 	switch format {
 	case FormatJSON:
-		return plan.NewDocument(ses.plan, ses.meta(), false).Write(w)
+		return ses.document(false).Write(w)
 	case FormatMarkdown:
-		return ses.plan.WriteMarkdown(w, plan.MarkdownOptions{SpecName: ses.spec.Path})
+		o := plan.MarkdownOptions{SpecName: ses.spec.Path}
+		if !ses.plan.Empty() {
+			o.Preface = ses.deltaMarkdown()
+		}
+		return ses.plan.WriteMarkdown(w, o)
 	case FormatDiff:
 		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, ses.textOptions(s))
 	default:
-		return ses.plan.WriteText(w, ses.textOptions(s))
+		if err := ses.plan.WriteText(w, ses.textOptions(s)); err != nil {
+			return err
+		}
+		if ses.plan.Empty() {
+			return nil
+		}
+		_, err := io.WriteString(w, "\n"+ses.deltaText())
+		return err
 	}
 }
 

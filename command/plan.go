@@ -2,9 +2,8 @@ package command
 
 import (
 	"context"
+	"fmt"
 	"io"
-
-	"github.com/milvus-rbac/milvus-rbac/plan"
 )
 
 // PlanOptions are the options of `plan`.
@@ -20,6 +19,9 @@ type PlanOptions struct {
 	// CheckPasswords logs in as each listed user to check its password (one call each); a
 	// password that does not work becomes an update_password step.
 	CheckPasswords bool
+	// AllowSelfLockout accepts a plan that takes from the connecting user what milvus-rbac
+	// needs to manage the cluster.
+	AllowSelfLockout bool
 }
 
 // Plan prints the plan that would make the cluster match the file, and saves it with --out.
@@ -40,8 +42,11 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if err := ses.writePlan(s.Out, s, o.Format); err != nil {
 		return fail(s, err)
 	}
+	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
+		return fail(s, fmt.Errorf("refused: %s", msg))
+	}
 	if o.Out != "" {
-		doc := plan.NewDocument(ses.plan, ses.meta(), false)
+		doc := ses.document(false)
 		if err := writeFile(o.Out, func(w io.Writer) error { return doc.Write(w) }); err != nil {
 			return fail(s, err)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 
+	"github.com/milvus-rbac/milvus-rbac/access"
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
@@ -21,6 +22,8 @@ type session struct {
 	plan   *plan.Plan
 	// checkPasswords probes the file's password of every existing user (--check-passwords).
 	checkPasswords bool
+	// before and after are the effective-access models around the plan (models).
+	before, after *access.Model
 }
 
 // prepare loads the spec (no call is made when it is invalid), reads the cluster and plans.
@@ -60,6 +63,7 @@ func (ses *session) replan(ctx context.Context) error {
 		return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
 	}
 	ses.live, ses.plan = live, p
+	ses.before, ses.after = nil, nil
 	return nil
 }
 

@@ -28,6 +28,9 @@ type Document struct {
 	Unmanaged   Unmanaged `json:"unmanaged"`
 	Kept        []string  `json:"kept"`
 	Summary     Summary   `json:"summary"`
+	// AccessDelta is how the plan changes each user's effective access (package access,
+	// UserDelta), filled in by the caller; absent when not computed.
+	AccessDelta json.RawMessage `json:"access_delta,omitempty"`
 	// CheckPasswords records that passwords were probed (plan --check-passwords), so that
 	// apply --plan plans again the same way.
 	CheckPasswords bool `json:"check_passwords,omitempty"`

@@ -38,8 +38,9 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 	} else {
 		fmt.Fprintf(&head, "### milvus-rbac plan for `%s`: %s\n", name, p.Counts())
 	}
+	var preface []string
 	if o.Preface != "" {
-		head.WriteString("\n" + strings.TrimRight(o.Preface, "\n") + "\n")
+		preface = strings.Split(strings.TrimRight(o.Preface, "\n"), "\n")
 	}
 
 	var destructive []string
@@ -63,18 +64,21 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 	}
 
 	// Render with every list whole; if too long, shrink the full plan first, then the
-	// destructive list, keeping the summary and the notes.
-	keepFull, keepDestr := len(full), len(destructive)
+	// preface (the access delta), then the destructive list, keeping the summary and the notes.
+	keepFull, keepPre, keepDestr := len(full), len(preface), len(destructive)
 	for {
-		out := renderMarkdown(head.String(), destructive, keepDestr, full, keepFull, notes, len(p.Steps))
-		if len(out) <= max || (keepFull == 0 && keepDestr == 0) {
+		out := renderMarkdown(head.String(), preface, keepPre, destructive, keepDestr, full, keepFull, notes, len(p.Steps))
+		if len(out) <= max || (keepFull == 0 && keepPre == 0 && keepDestr == 0) {
 			_, err := io.WriteString(w, out)
 			return err
 		}
 		over := len(out) - max
-		if keepFull > 0 {
+		switch {
+		case keepFull > 0:
 			keepFull = cut(full, keepFull, over)
-		} else {
+		case keepPre > 0:
+			keepPre = cut(preface, keepPre, over)
+		default:
 			keepDestr = cut(destructive, keepDestr, over)
 		}
 	}
@@ -89,9 +93,19 @@ func cut(lines []string, keep, over int) int {
 	return keep
 }
 
-func renderMarkdown(head string, destructive []string, keepDestr int, full []string, keepFull int, notes []string, steps int) string {
+func renderMarkdown(head string, preface []string, keepPre int, destructive []string, keepDestr int, full []string, keepFull int, notes []string, steps int) string {
 	var b strings.Builder
 	b.WriteString(head)
+	if len(preface) > 0 {
+		b.WriteString("\n" + strings.Join(preface[:keepPre], "\n"))
+		if keepPre < len(preface) {
+			if keepPre > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "- … %d more line(s) cut to fit a comment: see the full plan in the job log", len(preface)-keepPre)
+		}
+		b.WriteString("\n")
+	}
 	if len(destructive) > 0 {
 		fmt.Fprintf(&b, "\n**⚠ %d destructive step(s)** (revoke access or drop objects):\n\n", len(destructive))
 		b.WriteString(strings.Join(destructive[:keepDestr], "\n"))

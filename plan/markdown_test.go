@@ -100,12 +100,14 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestMarkdownCapCutsAtLines(t *testing.T) {
 	p := &Plan{Mode: spec.ModeAdopt}
+	var preface strings.Builder
 	for i := 0; i < 50; i++ {
 		p.Steps = append(p.Steps, Step{Action: DropUser, User: fmt.Sprintf("user_%02d", i)})
+		fmt.Fprintf(&preface, "- `user_%02d` loses everything\n", i)
 	}
-	for _, max := range []int{800, 1200, 1800} {
+	for _, max := range []int{800, 1200, 1800, 3000} {
 		var b bytes.Buffer
-		if err := p.WriteMarkdown(&b, MarkdownOptions{Max: max}); err != nil {
+		if err := p.WriteMarkdown(&b, MarkdownOptions{Max: max, Preface: preface.String()}); err != nil {
 			t.Fatal(err)
 		}
 		if b.Len() > max {
