@@ -67,6 +67,12 @@ run 0 apply -f examples/quickstart.yaml --auto-approve
 run 0 drift -f examples/quickstart.yaml
 
 echo
+echo "== review: who can do what, and a policy check for CI"
+run 0 access -f examples/quickstart.yaml --user bob
+run 0 access --can Insert --on default.orders
+run 0 check -f examples/quickstart.yaml --policy examples/policies/least-privilege.yaml
+
+echo
 echo "== adoption: export the cluster as a spec file"
 run 0 export
 
