@@ -34,6 +34,7 @@ func Diff(s *spec.Spec, live *spec.State, opts Options) (*Plan, error) {
 		d.mode = spec.ModeAdopt
 		d.plan.Mode = spec.ModeAdopt
 	}
+	d.liveRoles = live.RoleNames()
 	d.check()
 	if d.errs != nil {
 		return nil, d.errs.ErrorOrNil()
@@ -52,6 +53,10 @@ type differ struct {
 	opts       Options
 	plan       *Plan
 	errs       *multierror.Error
+	// liveRoles are the live role names, sorted once.
+	liveRoles []string
+	// keptHolders maps a live role to the first untouchable user holding it (roleHolderKept).
+	keptHolders map[string]string
 }
 
 func (d *differ) add(s Step) { d.plan.Steps = append(d.plan.Steps, s) }
@@ -130,7 +135,7 @@ func (d *differ) groups() {
 // groupHolderKept names a live role that holds a grant of group and whose grants this plan
 // does not revoke, so that the group cannot be dropped.
 func (d *differ) groupHolderKept(group string) string {
-	for _, r := range d.live.RoleNames() {
+	for _, r := range d.liveRoles {
 		if d.roleDropped(r) {
 			continue
 		}
@@ -185,17 +190,22 @@ func (d *differ) roleDropped(r string) bool {
 // roleHolderKept names a user who holds live role r and must keep it: the connecting user or
 // a protected one. Dropping the role would take it from them.
 func (d *differ) roleHolderKept(r string) string {
-	for _, u := range d.live.UserNames() {
-		if !d.userUntouchable(u) {
-			continue
-		}
-		for _, held := range d.live.Users[u].Roles {
-			if held == r {
-				return u
+	if d.keptHolders == nil {
+		// Who holds what among the untouchable users, worked out once: this is asked for
+		// every unlisted role and, through roleDropped, for every role per unlisted group.
+		d.keptHolders = map[string]string{}
+		for _, u := range d.live.UserNames() {
+			if !d.userUntouchable(u) {
+				continue
+			}
+			for _, held := range d.live.Users[u].Roles {
+				if _, seen := d.keptHolders[held]; !seen {
+					d.keptHolders[held] = u
+				}
 			}
 		}
 	}
-	return ""
+	return d.keptHolders[r]
 }
 
 func (d *differ) userUntouchable(u string) bool {
