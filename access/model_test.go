@@ -9,39 +9,11 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
+	"github.com/milvus-rbac/milvus-rbac/spec/spectest"
 )
 
-// st builds a State from a compact description: users "name:role1,role2", roles
-// "name:Priv@db.obj,...", groups "name:Priv,Priv". Grants get the object type Milvus derives.
-func st(users, roles, groups []string) *spec.State {
-	s := spec.NewState()
-	for _, u := range users {
-		name, rs, _ := strings.Cut(u, ":")
-		var roles []string
-		if rs != "" {
-			roles = strings.Split(rs, ",")
-		}
-		s.Users[name] = &spec.User{Name: name, Roles: spec.SortNames(roles)}
-	}
-	for _, r := range roles {
-		name, gs, _ := strings.Cut(r, ":")
-		role := &spec.Role{Name: name}
-		if gs != "" {
-			for _, g := range strings.Split(gs, ",") {
-				priv, target, _ := strings.Cut(g, "@")
-				db, obj, _ := strings.Cut(target, ".")
-				role.Grants = append(role.Grants, spec.NewGrant(priv, db, obj))
-			}
-		}
-		role.Grants = spec.SortGrants(role.Grants)
-		s.Roles[name] = role
-	}
-	for _, g := range groups {
-		name, ps, _ := strings.Cut(g, ":")
-		s.Groups[name] = &spec.PrivilegeGroup{Name: name, Privileges: spec.SortNames(strings.Split(ps, ","))}
-	}
-	return s
-}
+// st builds a State from the compact notation of spectest.State.
+func st(users, roles, groups []string) *spec.State { return spectest.State(users, roles, groups) }
 
 // paths renders paths without their user, for comparison.
 func paths(ps []Path) []string {

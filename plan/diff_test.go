@@ -7,36 +7,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/milvus-rbac/milvus-rbac/spec"
+	"github.com/milvus-rbac/milvus-rbac/spec/spectest"
 )
 
-// st builds a State from a compact description: users "name:role1,role2", roles
-// "name:Priv@db.obj,...", groups "name:Priv,Priv".
+// st builds a State (spectest.State) whose users each have a password source.
 func st(users, roles, groups []string) *spec.State {
-	s := spec.NewState()
-	for _, u := range users {
-		name, rs, _ := strings.Cut(u, ":")
-		var roles []string
-		if rs != "" {
-			roles = strings.Split(rs, ",")
-		}
-		s.Users[name] = &spec.User{Name: name, Roles: spec.SortNames(roles), Password: &spec.Secret{Env: "PW_" + name}}
-	}
-	for _, r := range roles {
-		name, gs, _ := strings.Cut(r, ":")
-		role := &spec.Role{Name: name}
-		if gs != "" {
-			for _, g := range strings.Split(gs, ",") {
-				priv, target, _ := strings.Cut(g, "@")
-				db, obj, _ := strings.Cut(target, ".")
-				role.Grants = append(role.Grants, spec.NewGrant(priv, db, obj))
-			}
-		}
-		role.Grants = spec.SortGrants(role.Grants)
-		s.Roles[name] = role
-	}
-	for _, g := range groups {
-		name, ps, _ := strings.Cut(g, ":")
-		s.Groups[name] = &spec.PrivilegeGroup{Name: name, Privileges: spec.SortNames(strings.Split(ps, ","))}
+	s := spectest.State(users, roles, groups)
+	for name, u := range s.Users {
+		u.Password = &spec.Secret{Env: "PW_" + name}
 	}
 	return s
 }
