@@ -181,17 +181,33 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 		for i := start; i < end; i++ {
 			res := r.Results[i]
 			if res.Outcome == Done {
+				// A user given a role that lacks some of its planned grants has not got
+				// the access the plan gives it: keep its old roles (no revoke_role).
+				if res.Step.Action == plan.GrantRole {
+					if why, ok := tainted[complete("role", res.Step.Role)]; ok {
+						taint(tainted, complete("user", res.Step.User), why)
+					}
+				}
 				continue
 			}
+			if res.Outcome == Blocked {
+				continue // not tried: nothing depends on it
+			}
 			for _, k := range taints(res.Step) {
-				if _, seen := tainted[k]; !seen {
-					tainted[k] = res.Step.Description()
-				}
+				taint(tainted, k, res.Step.Description())
 			}
 		}
 		start = end
 	}
 	return r
+}
+
+// taint records that key is incomplete because of the step described by why, keeping the first
+// cause.
+func taint(tainted map[string]string, key, why string) {
+	if _, seen := tainted[key]; !seen {
+		tainted[key] = why
+	}
 }
 
 // skipReason says why s cannot run after the failures recorded in tainted, or "".
@@ -223,7 +239,9 @@ func needs(s plan.Step) []string {
 	case plan.UpdatePassword:
 		return []string{exists("user", s.User)}
 	case plan.RevokePrivilege, plan.DropRole:
-		return []string{complete("role", s.Role)}
+		// held: a user the plan failed to move off the role still holds it; taking the
+		// role's privileges (or the role) would strand that user.
+		return []string{complete("role", s.Role), held(s.Role)}
 	case plan.RemovePrivilegesFromGroup, plan.DropPrivilegeGroup:
 		return []string{complete("group", s.Group)}
 	}
@@ -246,11 +264,18 @@ func taints(s plan.Step) []string {
 		return []string{complete("role", s.Role), complete("group", s.Grant.Privilege)}
 	case plan.CreateUser:
 		return []string{exists("user", s.User), complete("user", s.User)}
-	case plan.GrantRole, plan.RevokeRole, plan.DropUser, plan.UpdatePassword:
+	case plan.RevokeRole:
+		return []string{complete("user", s.User), held(s.Role)}
+	case plan.GrantRole, plan.DropUser:
 		return []string{complete("user", s.User)}
+	case plan.UpdatePassword:
+		return nil // a password is its own matter: no other step depends on it
 	}
 	return nil
 }
+
+// held is the key of a role still held by a user the plan meant to move off it.
+func held(role string) string { return "held:" + role }
 
 // resolve decides a refused step whose goal may be met anyway: a create answered "already
 // exists" while the object is as the step wants (a concurrent run of the same file created

@@ -129,12 +129,16 @@ func TestRunSkipsWhatDependsOnAFailure(t *testing.T) {
 		fail    string
 		skipped []string
 	}{
-		"failed role creation skips its grants and its users' role changes": {
+		"failed role creation skips its grants, its users' role changes and the drop of the role they keep": {
 			fail: "create_role writer",
 			skipped: []string{
 				"grant Insert on default.* to role writer",
 				"grant role writer to user bob",
 				"revoke role old from user bob",
+				"revoke Delete on *.* from role old",
+				"revoke h on default.* from role old",
+				"drop role old",
+				"drop privilege group h",
 			},
 		},
 		"failed group creation skips filling and granting it": {
@@ -302,5 +306,67 @@ func TestRunPasswordSteps(t *testing.T) {
 	}
 	if err := r.Err(); err == nil || !strings.Contains(err.Error(), "1 blocked") {
 		t.Errorf("Err = %v, want it to count the blocked step", err)
+	}
+}
+
+func TestRunNeverStrandsAUserWhoseMoveFailed(t *testing.T) {
+	// bob moves from role old (dropped) to role new; new gets its grant first.
+	p := &plan.Plan{Steps: []plan.Step{
+		{Action: plan.CreateRole, Role: "new"},
+		{Action: plan.GrantPrivilege, Role: "new", Grant: grant("Search", "default", "*")},
+		{Action: plan.GrantRole, User: "bob", Role: "new"},
+		{Action: plan.RevokeRole, User: "bob", Role: "old"},
+		{Action: plan.RevokePrivilege, Role: "old", Grant: grant("Query", "default", "*")},
+		{Action: plan.DropRole, Role: "old"},
+	}}
+	for name, tc := range map[string]struct {
+		fail    string
+		skipped []string
+	}{
+		"granting the new role fails": {
+			fail:    "grant_role bob new",
+			skipped: []string{"revoke role old from user bob", "revoke Query on default.* from role old", "drop role old"},
+		},
+		"the new role misses a grant": {
+			fail:    "grant_privilege new Search on default.*",
+			skipped: []string{"revoke role old from user bob", "revoke Query on default.* from role old", "drop role old"},
+		},
+		"revoking the old role fails": {
+			fail:    "revoke_role bob old",
+			skipped: []string{"revoke Query on default.* from role old", "drop role old"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := &fakeCluster{fail: map[string]bool{tc.fail: true}}
+			r := Run(context.Background(), f, p, Options{})
+			var skipped []string
+			for _, res := range r.Results {
+				if res.Outcome == Skipped {
+					skipped = append(skipped, res.Step.Description())
+				}
+			}
+			if d := cmp.Diff(tc.skipped, skipped); d != "" {
+				t.Errorf("skipped (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestBlockedPasswordDoesNotHoldBackRoleChanges(t *testing.T) {
+	p := &plan.Plan{Steps: []plan.Step{
+		{Action: plan.UpdatePassword, User: "bob", Blocked: "no previous_password"},
+		{Action: plan.RevokeRole, User: "bob", Role: "old"},
+	}}
+	f := &fakeCluster{}
+	r := Run(context.Background(), f, p, Options{})
+	if r.Results[1].Outcome != Done {
+		t.Errorf("outcomes %v", outcomes(r))
+	}
+	// A failed password change does not either.
+	p.Steps[0].Blocked = ""
+	f = &fakeCluster{fail: map[string]bool{"update_password bob old-B new-B": true}}
+	r = Run(context.Background(), f, p, Options{Passwords: map[string]string{"bob": "new-B"}, PreviousPasswords: map[string]string{"bob": "old-B"}})
+	if r.Results[0].Outcome != Failed || r.Results[1].Outcome != Done {
+		t.Errorf("outcomes %v", outcomes(r))
 	}
 }
