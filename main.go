@@ -40,15 +40,19 @@ func verboseLog(on bool) func(string, ...any) {
 	}
 }
 
-// tokenOnCommandLine reports whether args pass --token, which other users of the machine can
-// read in the process list and shell history.
-func tokenOnCommandLine(args []string) bool {
+// flagOnCommandLine reports whether args pass one of the flag names (as -name, --name or
+// --name=value), as opposed to its environment variable.
+func flagOnCommandLine(args []string, names ...string) bool {
 	for _, a := range args {
 		if a == "--" {
 			return false
 		}
-		if a == "--token" || a == "-token" || strings.HasPrefix(a, "--token=") || strings.HasPrefix(a, "-token=") {
-			return true
+		for _, n := range names {
+			for _, form := range []string{"-" + n, "--" + n} {
+				if a == form || strings.HasPrefix(a, form+"=") {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -57,7 +61,7 @@ func tokenOnCommandLine(args []string) bool {
 func run(args []string) int {
 	code := command.ExitOK
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
-	if tokenOnCommandLine(args) {
+	if flagOnCommandLine(args, "token") {
 		fmt.Fprintln(os.Stderr, "Warning: --token on the command line is visible to other users of this machine (process list, shell history): set MILVUS_TOKEN instead.")
 	}
 	streams := command.Streams{
@@ -67,6 +71,12 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, steps in flight finish; a second one ends the process.
+		<-ctx.Done()
+		stop()
+		fmt.Fprintln(os.Stderr, "\nInterrupted: no new step starts; the steps in flight finish. Interrupt again to quit at once.")
+	}()
 
 	fileFlag := &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: command.DefaultFile, Usage: "the spec `FILE`", EnvVars: []string{"MILVUS_RBAC_FILE"}}
 	noColor := &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (NO_COLOR in the environment does the same)"}
@@ -139,7 +149,7 @@ func run(args []string) int {
 					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"}),
 				Action: func(c *cli.Context) error {
 					file := ""
-					if c.IsSet("file") {
+					if flagOnCommandLine(args, "f", "file") { // not from MILVUS_RBAC_FILE
 						file = c.String("file")
 					}
 					code = command.Apply(ctx, streams, command.ApplyOptions{File: file, Connection: conn(c),

@@ -314,6 +314,11 @@ func do(ctx context.Context, c Cluster, s plan.Step, o Options) error {
 	case plan.CreatePrivilegeGroup:
 		return c.CreatePrivilegeGroup(ctx, s.Group)
 	case plan.AddPrivilegesToGroup:
+		if len(s.Replace) > 0 {
+			if err := c.RemovePrivilegesFromGroup(ctx, s.Group, s.Replace); err != nil {
+				return fmt.Errorf("remove %v first: %w", s.Replace, err)
+			}
+		}
 		return c.AddPrivilegesToGroup(ctx, s.Group, s.Privileges)
 	case plan.RemovePrivilegesFromGroup:
 		return c.RemovePrivilegesFromGroup(ctx, s.Group, s.Privileges)

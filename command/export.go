@@ -3,7 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -31,22 +31,17 @@ func Export(ctx context.Context, s Streams, o ExportOptions) int {
 		return fail(s, fmt.Errorf("read cluster %s: %w", c.URI(), err))
 	}
 	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
-	w := s.Out
-	if o.Output != "" && o.Output != "-" {
-		f, err := os.Create(o.Output)
-		if err != nil {
+	if o.Output == "" || o.Output == "-" {
+		if err := spec.Encode(s.Out, out); err != nil {
 			return fail(s, fmt.Errorf("export: %w", err))
 		}
-		defer f.Close()
-		w = f
+		return ExitOK
 	}
-	if err := spec.Encode(w, out); err != nil {
+	if err := writeFile(o.Output, func(w io.Writer) error { return spec.Encode(w, out) }); err != nil {
 		return fail(s, fmt.Errorf("export: %w", err))
 	}
-	if w != s.Out {
-		st := out.State
-		fmt.Fprintf(s.Err, "Wrote %s: %d users, %d roles, %d privilege groups.\n", o.Output, len(st.Users), len(st.Roles), len(st.Groups))
-	}
+	st := out.State
+	fmt.Fprintf(s.Err, "Wrote %s: %d users, %d roles, %d privilege groups.\n", o.Output, len(st.Users), len(st.Roles), len(st.Groups))
 	return ExitOK
 }
 

@@ -84,7 +84,9 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 		}
 		pw, err := u.Password.Resolve(ses.spec.Dir())
 		if err != nil {
+			mu.Lock()
 			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", name, err))
+			mu.Unlock()
 			continue
 		}
 		wg.Go(func() {

@@ -148,7 +148,9 @@ func (c *Client) operatePrivilege(ctx context.Context, grant bool, role string, 
 		return err
 	}
 	defer release()
-	if !c.noGrantV2.Load() {
+	// The v1 groups ReadOnly, ReadWrite and Admin exist only in the v1 API (§5): always v1.
+	legacy := privilege.IsLegacyGroup(g.Privilege)
+	if !legacy && !c.noGrantV2.Load() {
 		body, err := json.Marshal(grantV2Req{RoleName: role, Privilege: g.Privilege, DBName: g.Database, CollectionName: g.Object})
 		if err != nil {
 			return fmt.Errorf("%s: encode request: %w", v2, err)
@@ -162,8 +164,17 @@ func (c *Client) operatePrivilege(ctx context.Context, grant bool, role string, 
 		if c.isGroup(g.Privilege) {
 			return groupGrantError(grant, role, g, err)
 		}
-	} else if c.isGroup(g.Privilege) {
+	} else if !legacy && c.isGroup(g.Privilege) {
 		return groupGrantError(grant, role, g, nil)
+	}
+	if !legacy && g.ObjectType == privilege.ObjectGlobal && g.Object != privilege.Wildcard {
+		// v1 stores a Global privilege on "*" whatever object it is given: it would grant more
+		// than the file says, and the next plan would revoke it again, forever.
+		op := fmt.Sprintf("grant %s to role %q", g, role)
+		if !grant {
+			op = fmt.Sprintf("revoke %s from role %q", g, role)
+		}
+		return &FeatureError{Op: op + " (a Global privilege on one collection)", Feature: FeatureGrantV2, Since: sinceGrantV2}
 	}
 	body, err := json.Marshal(grantV1Req{RoleName: role, ObjectType: g.ObjectType, ObjectName: g.Object, Privilege: g.Privilege, DBName: g.Database})
 	if err != nil {

@@ -1,11 +1,13 @@
 package milvus
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/milvus-rbac/milvus-rbac/apply"
+	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
 var _ apply.Resolver = (*Client)(nil)
@@ -57,5 +59,35 @@ func TestUpdatePassword(t *testing.T) {
 	}
 	if body := f.requests()[0].Body; body != `{"userName":"alice","password":"Old-Secret-1","newPassword":"New-Secret-2"}` {
 		t.Errorf("body %s", body)
+	}
+}
+
+func TestLegacyGroupsGoThroughV1(t *testing.T) {
+	f := newFake(t)
+	f.always("roles/revoke_privilege", okEmpty)
+	c := f.start(Config{})
+	g := spec.Grant{ObjectType: "Collection", Privilege: "ReadWrite", Database: "default", Object: "*"}
+	if err := c.RevokePrivilege(testCtx(t), "r", g); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.requests()
+	if len(reqs) != 1 || reqs[0].Body != `{"roleName":"r","objectType":"Collection","objectName":"*","privilege":"ReadWrite","dbName":"default"}` {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
+func TestV1RefusesGlobalPrivilegesOnOneCollection(t *testing.T) {
+	f := newFake(t)
+	f.always("roles/grant_privilege_v2", notFound)
+	c := f.start(Config{})
+	err := c.GrantPrivilege(testCtx(t), "r", spec.NewGrant("DescribeCollection", "default", "books"))
+	var fe *FeatureError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "a Global privilege on one collection") {
+		t.Fatalf("err = %v, want a FeatureError", err)
+	}
+	for _, r := range f.requests() {
+		if r.Endpoint == "roles/grant_privilege" {
+			t.Error("the v1 call was made: it would grant DescribeCollection on default.*")
+		}
 	}
 }

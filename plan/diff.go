@@ -106,13 +106,20 @@ func (d *differ) groups() {
 			}
 			continue
 		}
-		if add := minus(want, live.Privileges); len(add) > 0 {
-			d.add(Step{Action: AddPrivilegesToGroup, Group: name, Privileges: add})
-		}
+		add, rm := minus(want, live.Privileges), minus(live.Privileges, want)
 		if d.mode == spec.ModeAdditive {
+			rm = nil
+		}
+		if len(add) > 0 && len(rm) > 0 && membersLevel(live.Privileges) != membersLevel(want) {
+			// Adding first would mix levels, which Milvus 2.6+ refuses: one step removes,
+			// then adds.
+			d.add(Step{Action: AddPrivilegesToGroup, Group: name, Privileges: add, Replace: rm})
 			continue
 		}
-		if rm := minus(live.Privileges, want); len(rm) > 0 {
+		if len(add) > 0 {
+			d.add(Step{Action: AddPrivilegesToGroup, Group: name, Privileges: add})
+		}
+		if len(rm) > 0 {
 			d.add(Step{Action: RemovePrivilegesFromGroup, Group: name, Privileges: rm})
 		}
 	}
@@ -322,6 +329,22 @@ func (d *differ) password(u *spec.User) {
 		step.Blocked = "Milvus changes a password only given the old one: add previous_password to the file (never drop and re-create the user, which loses its roles)"
 	}
 	d.add(step)
+}
+
+// membersLevel is the level of a group's privileges: the level they share, or LevelNone when
+// they are of mixed levels or of none.
+func membersLevel(privs []string) privilege.Level {
+	level := privilege.LevelNone
+	for _, p := range privs {
+		switch l := privilege.LevelOf(p); {
+		case l == privilege.LevelNone:
+		case level == privilege.LevelNone:
+			level = l
+		case level != l:
+			return privilege.LevelNone
+		}
+	}
+	return level
 }
 
 // withCompanions returns grants plus the privileges Milvus grants along with Load and Flush,

@@ -32,7 +32,7 @@ func (s Step) driftKind() string {
 	switch {
 	case s.Action.Destructive():
 		return "extra"
-	case s.Action.Kind() == "change":
+	case s.Action.Kind() == "change" || len(s.Replace) > 0:
 		return "changed"
 	}
 	return "missing"

@@ -16,6 +16,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -36,84 +37,97 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("no golden cases: %v", err)
 	}
 	t.Setenv("GOLDEN_PW", goldenPassword)
+	// Each case runs on a 2.5 server (era E1) and on a 2.6.19+/3.0 one (era E3, which refuses
+	// privilege groups of mixed levels, among other things): the plan text is the same, and
+	// it must converge on both.
+	eras := []struct {
+		name string
+		opts emulator.Options
+	}{{"E1", emulator.Options{}}, {"E3", emulator.Options{Era: emulator.E3, GroupVersion: privilege.V3_0}}}
 	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			ctx := context.Background()
-			desired, err := spec.Load(filepath.Join(dir, "desired.yaml"))
-			if err != nil {
-				t.Fatalf("desired: %v", err)
-			}
-			live, err := spec.Load(filepath.Join(dir, "live.yaml"))
-			if err != nil {
-				t.Fatalf("live: %v", err)
-			}
-			emu := emulator.New(emulator.Options{})
-			srv := httptest.NewServer(emu)
-			defer srv.Close()
-			c, err := milvus.New(milvus.Config{URI: srv.URL, Token: "root:Milvus"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			seed(t, c, live.State)
-
-			before, err := c.Read(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := planAgainst(t, c, desired)
-			simulated := plan.Simulate(before.State, p)
-			if again, err := plan.Diff(desired, simulated, plan.Options{ConnectedUser: c.User()}); err != nil || !again.Empty() {
-				t.Errorf("the simulated state after the plan still differs from desired: %v %v", err, again)
-			}
-			var got bytes.Buffer
-			if err := p.WriteText(&got, plan.TextOptions{SpecName: "desired.yaml"}); err != nil {
-				t.Fatal(err)
-			}
-			goldenFile := filepath.Join(dir, "plan.golden")
-			if updating() {
-				if err := os.WriteFile(goldenFile, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(goldenFile)
-			if err != nil {
-				t.Fatalf("%v (run make golden to create it)", err)
-			}
-			if got.String() != string(want) {
-				dmp := diffmatchpatch.New()
-				t.Errorf("plan differs from %s:\n%s", goldenFile, dmp.DiffPrettyText(dmp.DiffMain(string(want), got.String(), false)))
-			}
-
-			passwords := map[string]string{}
-			for _, s := range p.Steps {
-				if s.Action == plan.CreateUser {
-					passwords[s.User] = goldenPassword
-				}
-			}
-			report := apply.Run(ctx, c, p, apply.Options{Passwords: passwords})
-			if err := report.Err(); err != nil {
-				t.Fatalf("apply: %v", err)
-			}
-			after, err := c.Read(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := cmp.Diff(simulated, after.State); d != "" {
-				t.Errorf("Simulate differs from the cluster after apply (-simulated +cluster):\n%s", d)
-			}
-			again := planAgainst(t, c, desired)
-			if !again.Empty() {
-				var b bytes.Buffer
-				again.WriteText(&b, plan.TextOptions{})
-				t.Fatalf("re-plan after apply is not empty:\n%s", b.String())
-			}
-			for user := range passwords {
-				if !emu.CheckPassword(user, goldenPassword) {
-					t.Errorf("user %s was not created with its password", user)
-				}
-			}
-		})
+		for _, era := range eras {
+			golden(t, dir, era.name, era.opts)
+		}
 	}
+}
+
+func golden(t *testing.T, dir, era string, opts emulator.Options) {
+	t.Run(filepath.Base(dir)+"/"+era, func(t *testing.T) {
+		ctx := context.Background()
+		desired, err := spec.Load(filepath.Join(dir, "desired.yaml"))
+		if err != nil {
+			t.Fatalf("desired: %v", err)
+		}
+		live, err := spec.Load(filepath.Join(dir, "live.yaml"))
+		if err != nil {
+			t.Fatalf("live: %v", err)
+		}
+		emu := emulator.New(opts)
+		srv := httptest.NewServer(emu)
+		defer srv.Close()
+		c, err := milvus.New(milvus.Config{URI: srv.URL, Token: "root:Milvus"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed(t, c, live.State)
+
+		before, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := planAgainst(t, c, desired)
+		simulated := plan.Simulate(before.State, p)
+		if again, err := plan.Diff(desired, simulated, plan.Options{ConnectedUser: c.User()}); err != nil || !again.Empty() {
+			t.Errorf("the simulated state after the plan still differs from desired: %v %v", err, again)
+		}
+		var got bytes.Buffer
+		if err := p.WriteText(&got, plan.TextOptions{SpecName: "desired.yaml"}); err != nil {
+			t.Fatal(err)
+		}
+		goldenFile := filepath.Join(dir, "plan.golden")
+		if updating() {
+			if err := os.WriteFile(goldenFile, got.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(goldenFile)
+		if err != nil {
+			t.Fatalf("%v (run make golden to create it)", err)
+		}
+		if got.String() != string(want) {
+			dmp := diffmatchpatch.New()
+			t.Errorf("plan differs from %s:\n%s", goldenFile, dmp.DiffPrettyText(dmp.DiffMain(string(want), got.String(), false)))
+		}
+
+		passwords := map[string]string{}
+		for _, s := range p.Steps {
+			if s.Action == plan.CreateUser {
+				passwords[s.User] = goldenPassword
+			}
+		}
+		report := apply.Run(ctx, c, p, apply.Options{Passwords: passwords})
+		if err := report.Err(); err != nil {
+			t.Fatalf("apply: %v", err)
+		}
+		after, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(simulated, after.State); d != "" {
+			t.Errorf("Simulate differs from the cluster after apply (-simulated +cluster):\n%s", d)
+		}
+		again := planAgainst(t, c, desired)
+		if !again.Empty() {
+			var b bytes.Buffer
+			again.WriteText(&b, plan.TextOptions{})
+			t.Fatalf("re-plan after apply is not empty:\n%s", b.String())
+		}
+		for user := range passwords {
+			if !emu.CheckPassword(user, goldenPassword) {
+				t.Errorf("user %s was not created with its password", user)
+			}
+		}
+	})
 }
 
 func planAgainst(t *testing.T, c *milvus.Client, desired *spec.Spec) *plan.Plan {

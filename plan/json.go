@@ -85,7 +85,7 @@ func NewDocument(p *Plan, m Meta, drift bool) *Document {
 		d.Kind = "drift"
 	}
 	for _, s := range p.Steps {
-		ds := DocStep{Step: s, Destructive: s.Action.Destructive(), Description: s.Description()}
+		ds := DocStep{Step: s, Destructive: s.Destructive(), Description: s.Description()}
 		if drift {
 			ds.Drift = s.driftKind()
 		}

@@ -52,7 +52,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 		sym, text, rest := obj.head()
 		full = append(full, sym+" "+text)
 		for _, s := range rest {
-			full = append(full, s.Action.Symbol()+"     "+s.short())
+			full = append(full, s.symbol()+"     "+s.short())
 		}
 	}
 	var notes []string

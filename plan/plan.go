@@ -53,10 +53,25 @@ type Step struct {
 	// Blocked says why the step cannot run (a password change without the old password);
 	// apply does not run a blocked step, and reports it.
 	Blocked string `json:"blocked,omitempty"`
+	// Replace lists privileges removed from Group, by the same step and before Privileges are
+	// added, when the group changes level: Milvus 2.6 and later refuse a group whose
+	// privileges are of mixed levels, so adding first would fail.
+	Replace []string `json:"replace,omitempty"`
 	// Keep lists privileges Milvus revokes together with Grant (Load takes GetLoadState and
 	// GetLoadingProgress with it) that the file keeps: apply grants them again at once.
 	Keep []string `json:"keep,omitempty"`
 }
+
+// symbol is the marker of the step: its action's, or "~" for a replacement.
+func (s Step) symbol() string {
+	if len(s.Replace) > 0 {
+		return "~"
+	}
+	return s.Action.Symbol()
+}
+
+// Destructive reports whether the step takes access away or deletes an object.
+func (s Step) Destructive() bool { return s.Action.Destructive() || len(s.Replace) > 0 }
 
 // Object names the object a step belongs to, for grouping: "user alice".
 func (s Step) Object() (kind, name string) {
@@ -76,6 +91,10 @@ func (s Step) Description() string {
 	case CreatePrivilegeGroup:
 		return fmt.Sprintf("create privilege group %s", s.Group)
 	case AddPrivilegesToGroup:
+		if len(s.Replace) > 0 {
+			return fmt.Sprintf("replace %s with %s in privilege group %s (its level changes: Milvus refuses a group of mixed levels)",
+				strings.Join(s.Replace, ", "), strings.Join(s.Privileges, ", "), s.Group)
+		}
 		return fmt.Sprintf("add %s to privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
 	case RemovePrivilegesFromGroup:
 		return fmt.Sprintf("remove %s from privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
@@ -169,7 +188,7 @@ func (p *Plan) Counts() Counts {
 func (p *Plan) Destructive() []Step {
 	var out []Step
 	for _, s := range p.Steps {
-		if s.Action.Destructive() {
+		if s.Destructive() {
 			out = append(out, s)
 		}
 	}

@@ -21,7 +21,7 @@ func Simulate(live *spec.State, p *Plan) *spec.State {
 			s.Groups[st.Group] = &spec.PrivilegeGroup{Name: st.Group}
 		case AddPrivilegesToGroup:
 			if g := s.Groups[st.Group]; g != nil {
-				g.Privileges = spec.SortNames(append(g.Privileges, st.Privileges...))
+				g.Privileges = spec.SortNames(append(minus(g.Privileges, st.Replace), st.Privileges...))
 			}
 		case RemovePrivilegesFromGroup:
 			if g := s.Groups[st.Group]; g != nil {

@@ -79,6 +79,9 @@ func (o objectSteps) head() (symbol, text string, rest []Step) {
 func (s Step) short() string {
 	switch s.Action {
 	case AddPrivilegesToGroup:
+		if len(s.Replace) > 0 {
+			return fmt.Sprintf("replace privileges %s with %s (the group's level changes)", strings.Join(s.Replace, ", "), strings.Join(s.Privileges, ", "))
+		}
 		return "add privileges " + strings.Join(s.Privileges, ", ")
 	case RemovePrivilegesFromGroup:
 		return "remove privileges " + strings.Join(s.Privileges, ", ")
@@ -130,7 +133,7 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 			sym, text, rest := obj.head()
 			fmt.Fprintf(&b, "\n  %s\n", paint(o.Color, color(sym), sym+" "+text))
 			for _, s := range rest {
-				sym := s.Action.Symbol()
+				sym := s.symbol()
 				fmt.Fprintf(&b, "      %s\n", paint(o.Color, color(sym), sym+" "+s.short()))
 			}
 		}
