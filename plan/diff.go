@@ -78,6 +78,18 @@ func (d *differ) check() {
 			}
 		}
 	}
+	for _, r := range d.want.RoleNames() {
+		for _, g := range d.want.Roles[r].Grants {
+			_, inFile := d.want.Groups[g.Privilege]
+			if inFile || privilege.Known(g.Privilege) || !d.protect.Group(g.Privilege) {
+				continue
+			}
+			if _, ok := d.live.Groups[g.Privilege]; !ok {
+				d.errs = multierror.Append(d.errs, fmt.Errorf(
+					"role %q: privilege group %q is protected, so the file does not create it, and it does not exist on the cluster", r, g.Privilege))
+			}
+		}
+	}
 	if !d.opts.NoPrivilegeGroups {
 		return
 	}
@@ -110,7 +122,7 @@ func (d *differ) groups() {
 		if d.mode == spec.ModeAdditive {
 			rm = nil
 		}
-		if len(add) > 0 && len(rm) > 0 && membersLevel(live.Privileges) != membersLevel(want) {
+		if len(add) > 0 && len(rm) > 0 && spec.MembersLevel(live.Privileges) != spec.MembersLevel(want) {
 			// Adding first would mix levels, which Milvus 2.6+ refuses: one step removes,
 			// then adds.
 			d.add(Step{Action: AddPrivilegesToGroup, Group: name, Privileges: add, Replace: rm})
@@ -329,22 +341,6 @@ func (d *differ) password(u *spec.User) {
 		step.Blocked = "Milvus changes a password only given the old one: add previous_password to the file (never drop and re-create the user, which loses its roles)"
 	}
 	d.add(step)
-}
-
-// membersLevel is the level of a group's privileges: the level they share, or LevelNone when
-// they are of mixed levels or of none.
-func membersLevel(privs []string) privilege.Level {
-	level := privilege.LevelNone
-	for _, p := range privs {
-		switch l := privilege.LevelOf(p); {
-		case l == privilege.LevelNone:
-		case level == privilege.LevelNone:
-			level = l
-		case level != l:
-			return privilege.LevelNone
-		}
-	}
-	return level
 }
 
 // withCompanions returns grants plus the privileges Milvus grants along with Load and Flush,

@@ -209,9 +209,9 @@ func TestDiffPasswords(t *testing.T) {
 }
 
 func TestDiffErrors(t *testing.T) {
-	want := st([]string{"alice:db_ro"}, []string{"r:CollectionReadOnly@default.*"}, []string{"g:Query"})
+	want := st([]string{"alice:db_ro"}, []string{"r:CollectionReadOnly@default.*,vendor_g@default.*"}, []string{"g:Query"})
 	live := st(builtinUsers, builtinRoles, nil)
-	_, err := Diff(&spec.Spec{Mode: spec.ModeAdopt, Protect: spec.Protect{Roles: []string{"db_*"}}, State: want}, live,
+	_, err := Diff(&spec.Spec{Mode: spec.ModeAdopt, Protect: spec.Protect{Roles: []string{"db_*"}, Groups: []string{"vendor_*"}}, State: want}, live,
 		Options{NoPrivilegeGroups: true})
 	if err == nil {
 		t.Fatal("Diff succeeded, want errors")
@@ -220,6 +220,7 @@ func TestDiffErrors(t *testing.T) {
 		`user "alice": role "db_ro" is protected`,
 		"custom privilege groups need Milvus 2.4.16 or 2.5.0",
 		`role "r": grant of built-in group CollectionReadOnly needs grant_privilege_v2`,
+		`role "r": privilege group "vendor_g" is protected, so the file does not create it, and it does not exist on the cluster`,
 	} {
 		if !strings.Contains(err.Error(), sub) {
 			t.Errorf("error %q lacks %q", err, sub)

@@ -494,7 +494,11 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		level = privilege.LevelOf(priv)
 		isGroup = privilege.IsBuiltinGroup(priv)
 	case custom || slices.Contains(d.groupNames, priv):
-		level = groupLevel(members)
+		level = MembersLevel(members)
+		isGroup = true
+	case d.spec.Protect.Group(priv):
+		// A protected custom group exists outside the file (the plan checks that it does);
+		// its members, hence its level, are unknown here.
 		isGroup = true
 	default:
 		d.addAt(pf.val, pp, "unknown privilege %q%s", priv, didYouMean(priv, d.grantable()))

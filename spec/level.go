@@ -14,12 +14,12 @@ func (s *State) LevelOf(name string) privilege.Level {
 	if !ok {
 		return privilege.LevelNone
 	}
-	return groupLevel(g.Privileges)
+	return MembersLevel(g.Privileges)
 }
 
-// groupLevel is the one level shared by privileges, ignoring those of LevelNone; LevelNone
-// when there is none or more than one.
-func groupLevel(privs []string) privilege.Level {
+// MembersLevel is the one level shared by a group's privileges, ignoring those of LevelNone;
+// LevelNone when there is none or more than one.
+func MembersLevel(privs []string) privilege.Level {
 	level := privilege.LevelNone
 	for _, p := range privs {
 		l := privilege.LevelOf(p)

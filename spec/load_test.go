@@ -564,3 +564,20 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Errorf("want an I/O error naming the file, got %v", err)
 	}
 }
+
+func TestGrantOfAProtectedGroup(t *testing.T) {
+	sp, err := Parse("access.yaml", []byte(`version: 1
+protect:
+  privilege_groups: ["vendor_*"]
+roles:
+  - name: r
+    grants:
+      - privilege: vendor_readers
+`))
+	if err != nil {
+		t.Fatalf("a grant of a protected group is refused: %v", err)
+	}
+	if g := sp.State.Roles["r"].Grants[0]; g != NewGrant("vendor_readers", "default", "*") {
+		t.Errorf("grant %+v", g)
+	}
+}
