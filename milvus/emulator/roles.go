@@ -112,25 +112,35 @@ func (s *Server) createRole(c *caller, body []byte) (any, *apiError) {
 	return nil, nil
 }
 
-// roles/alter (E3 only): AlterRole, CreateOwnership; sets the description.
-func (s *Server) alterRole(c *caller, body []byte) (any, *apiError) {
-	name, _, description, e := s.bindRole(body)
+// roleToChange binds, authorizes (priv) and validates a request that changes an existing
+// role, refusing admin, public and config built-ins (1401) with "can't be <verb>".
+func (s *Server) roleToChange(c *caller, body []byte, priv, verb string) (name string, description *string, e *apiError) {
+	name, _, description, e = s.bindRole(body)
 	if e != nil {
-		return nil, e
+		return "", nil, e
 	}
-	if e := s.authorize(c, privilege.ObjectGlobal, "CreateOwnership", privilege.Wildcard, c.db("")); e != nil {
-		return nil, e
+	if e := s.authorize(c, privilege.ObjectGlobal, priv, privilege.Wildcard, c.db("")); e != nil {
+		return "", nil, e
 	}
 	if e := validateRoleName(name); e != nil {
-		return nil, e
+		return "", nil, e
 	}
 	if name == adminRole || name == publicRole {
-		return nil, notPermitted("the role[%s] is a default role, which can't be altered", name)
+		return "", nil, notPermitted("the role[%s] is a default role, which can't be %s", name, verb)
 	}
-	// The contract names only admin and public; config built-in roles "cannot be edited" in
-	// Zilliz's words, so they are refused the same way.
+	// The contract names only admin and public for alter; config built-in roles "cannot be
+	// edited" in Zilliz's words, so they are refused the same way.
 	if s.isBuiltinRole(name) {
-		return nil, notPermitted("the role[%s] is a builtin role, which can't be altered", name)
+		return "", nil, notPermitted("the role[%s] is a builtin role, which can't be %s", name, verb)
+	}
+	return name, description, nil
+}
+
+// roles/alter (E3 only): AlterRole, CreateOwnership; sets the description.
+func (s *Server) alterRole(c *caller, body []byte) (any, *apiError) {
+	name, description, e := s.roleToChange(c, body, "CreateOwnership", "altered")
+	if e != nil {
+		return nil, e
 	}
 	if e := validateDescription("role", description); e != nil {
 		return nil, e
@@ -150,21 +160,9 @@ func (s *Server) alterRole(c *caller, body []byte) (any, *apiError) {
 // built-ins are refused (1401); a role that does not exist or that still has a grant in any
 // database is an error; the role's user mappings go with it.
 func (s *Server) dropRole(c *caller, body []byte) (any, *apiError) {
-	name, _, _, e := s.bindRole(body)
+	name, _, e := s.roleToChange(c, body, "DropOwnership", "dropped")
 	if e != nil {
 		return nil, e
-	}
-	if e := s.authorize(c, privilege.ObjectGlobal, "DropOwnership", privilege.Wildcard, c.db("")); e != nil {
-		return nil, e
-	}
-	if e := validateRoleName(name); e != nil {
-		return nil, e
-	}
-	if name == adminRole || name == publicRole {
-		return nil, notPermitted("the role[%s] is a default role, which can't be dropped", name)
-	}
-	if s.isBuiltinRole(name) {
-		return nil, notPermitted("the role[%s] is a builtin role, which can't be dropped", name)
 	}
 	r, ok := s.st.roles[name]
 	if !ok {
