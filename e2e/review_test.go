@@ -108,6 +108,9 @@ func TestSavedPlanRefusesAnotherSpecFile(t *testing.T) {
 	expect(t, c.run(t, quickstartEnv, "plan", "-f", quickstart, "--out", saved), 0)
 	expect(t, c.run(t, quickstartEnv, "apply", "--plan", saved, "-f", "../examples/multi-database.yaml"), 1,
 		"was made from ../examples/quickstart.yaml, not ../examples/multi-database.yaml")
+	// MILVUS_RBAC_FILE is the default of -f, not a second spec file: a saved plan ignores it.
+	env := append([]string{"MILVUS_RBAC_FILE=../examples/multi-database.yaml"}, quickstartEnv...)
+	expect(t, c.run(t, env, "apply", "--plan", saved), 0, "The cluster matches ../examples/quickstart.yaml.")
 }
 
 func TestJSONOutputsMatchTheirSchema(t *testing.T) {
