@@ -122,9 +122,9 @@ func accessState(ctx context.Context, file string, conn Connection, version stri
 	if err != nil {
 		return nil, opts, "", err
 	}
-	live, err := c.Read(ctx)
+	live, err := readLive(ctx, c)
 	if err != nil {
-		return nil, opts, "", fmt.Errorf("read cluster %s: %w", c.URI(), err)
+		return nil, opts, "", err
 	}
 	opts.BuiltinGroups = live.BuiltinGroups
 	return live.State, opts, "the cluster at " + c.URI(), nil

@@ -47,6 +47,21 @@ func accessTempFile(t *testing.T, name, content string) string {
 	return p
 }
 
+// expectText fails t unless text holds every string of has and none of hasnt.
+func expectText(t *testing.T, text string, has, hasnt []string) {
+	t.Helper()
+	for _, h := range has {
+		if !strings.Contains(text, h) {
+			t.Errorf("output lacks %q:\n%s", h, text)
+		}
+	}
+	for _, h := range hasnt {
+		if strings.Contains(text, h) {
+			t.Errorf("output has %q:\n%s", h, text)
+		}
+	}
+}
+
 func accessRun(f func(Streams) int) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
@@ -125,16 +140,7 @@ func TestAccessFromFile(t *testing.T) {
 			if code != ExitOK {
 				text = errs
 			}
-			for _, h := range tc.has {
-				if !strings.Contains(text, h) {
-					t.Errorf("output lacks %q:\n%s", h, text)
-				}
-			}
-			for _, h := range tc.hasnt {
-				if strings.Contains(text, h) {
-					t.Errorf("output has %q:\n%s", h, text)
-				}
-			}
+			expectText(t, text, tc.has, tc.hasnt)
 		})
 	}
 }

@@ -49,16 +49,7 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
 			}
 			text := out + errs
-			for _, h := range tc.has {
-				if !strings.Contains(text, h) {
-					t.Errorf("output lacks %q:\n%s", h, text)
-				}
-			}
-			for _, h := range tc.hasnt {
-				if strings.Contains(text, h) {
-					t.Errorf("output has %q:\n%s", h, text)
-				}
-			}
+			expectText(t, text, tc.has, tc.hasnt)
 		})
 	}
 }

@@ -112,11 +112,9 @@ func (ses *session) textOptions(s Streams) plan.TextOptions {
 	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
 }
 
-// isTerminal reports whether f is a character device.
-func isTerminal(f *os.File) bool {
+// IsTerminal reports whether f is a terminal (a character device); main uses it to fill
+// Streams.
+func IsTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
-
-// IsTerminal reports whether f is a terminal; main uses it to fill Streams.
-func IsTerminal(f *os.File) bool { return isTerminal(f) }

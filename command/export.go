@@ -26,9 +26,9 @@ func Export(ctx context.Context, s Streams, o ExportOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	live, err := c.Read(ctx)
+	live, err := readLive(ctx, c)
 	if err != nil {
-		return fail(s, fmt.Errorf("read cluster %s: %w", c.URI(), err))
+		return fail(s, err)
 	}
 	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
 	if o.Output == "" || o.Output == "-" {

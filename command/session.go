@@ -43,11 +43,20 @@ func prepare(ctx context.Context, file string, conn Connection, checkPasswords b
 	return ses, nil
 }
 
+// readLive reads the cluster, naming it in the error.
+func readLive(ctx context.Context, c *milvus.Client) (*milvus.Live, error) {
+	live, err := c.Read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read cluster %s: %w", c.URI(), err)
+	}
+	return live, nil
+}
+
 // replan reads the cluster and plans again.
 func (ses *session) replan(ctx context.Context) error {
-	live, err := ses.client.Read(ctx)
+	live, err := readLive(ctx, ses.client)
 	if err != nil {
-		return fmt.Errorf("read cluster %s: %w", ses.client.URI(), err)
+		return err
 	}
 	opts := plan.Options{
 		ConnectedUser:     ses.client.User(),

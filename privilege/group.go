@@ -3,6 +3,7 @@ package privilege
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Version selects the built-in group contents of a Milvus release line.
@@ -19,17 +20,15 @@ const (
 // such as "2.6.3".
 func ParseVersion(s string) (Version, error) {
 	switch {
-	case s == "" || s == "2.4" || s == "2.5" || hasPrefix(s, "2.4.") || hasPrefix(s, "2.5."):
+	case s == "" || s == "2.4" || s == "2.5" || strings.HasPrefix(s, "2.4.") || strings.HasPrefix(s, "2.5."):
 		return V2_5, nil
-	case s == "2.6" || hasPrefix(s, "2.6."):
+	case s == "2.6" || strings.HasPrefix(s, "2.6."):
 		return V2_6, nil
-	case s == "3.0" || hasPrefix(s, "3.0."):
+	case s == "3.0" || strings.HasPrefix(s, "3.0."):
 		return V3_0, nil
 	}
 	return "", fmt.Errorf("unknown Milvus version %q (known: 2.4, 2.5, 2.6, 3.0)", s)
 }
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // own holds what each 2.5 group adds to the group below it at its level.
 var own = map[string][]string{
