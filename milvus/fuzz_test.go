@@ -40,6 +40,9 @@ var decodeSeeds = []struct {
 	{200, `{"code":0}`},
 	{200, `{"code":0,"data":null}`},
 	{200, `{"code":0,"data":[null,"x"]}`},
+	{200, `{"code":0,"data":["app_reader","",""]}`},
+	{200, `{"code":0,"data":["","",""],"description":""}`},
+	{200, `{"code":0,"data":["reader","reader"," "]}`},
 	{200, `{"code":0,"data":[{"objectType":null}]}`},
 	{200, `{"code":0,"data":{"privilegeGroups":null}}`},
 	{200, `{"code":0,"data":{"privilegeGroups":[{"privileges":5}]}}`},
@@ -93,12 +96,15 @@ func FuzzDecodeResponse(f *testing.F) {
 				}
 				checkNames(t, endpoint, names)
 			case endpointDescribeUser:
-				roles, err := parseUserRoles(data)
+				roles, empty, err := parseUserRoles(data)
 				if err != nil {
 					named(endpoint, err)
 					continue
 				}
 				checkNames(t, endpoint, roles)
+				if empty < 0 {
+					t.Fatalf("%s: %d empty entries", endpoint, empty)
+				}
 			case endpointDescribeRole:
 				grants, err := parseGrants(data)
 				if err != nil {

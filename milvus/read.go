@@ -33,6 +33,31 @@ type Live struct {
 	BuiltinGroups map[string][]string
 	// Features is what the server was found to support.
 	Features Features
+	// Ignored lists the entries of the server's answers that Read left out because they name
+	// nothing (an empty role name), one per object, sorted; nil when there were none. Nothing
+	// that could grant access is ever left out: such an entry fails the read instead.
+	Ignored []Ignored
+}
+
+// Ignored is what Read left out of one answer.
+type Ignored struct {
+	// Endpoint is the call that answered, "users/describe".
+	Endpoint string
+	// Object names what was described: `user "app"`.
+	Object string
+	// Entries is how many entries were left out.
+	Entries int
+	// What says what the entries were: "empty role name".
+	What string
+}
+
+// String is one line: `users/describe of user "app": 2 empty role names`.
+func (ig Ignored) String() string {
+	what := ig.What
+	if ig.Entries != 1 {
+		what += "s"
+	}
+	return fmt.Sprintf("%s of %s: %d %s", ig.Endpoint, ig.Object, ig.Entries, what)
 }
 
 // Features returns what the client has learned of the server so far.
@@ -61,6 +86,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	var (
 		userNames, roleNames []string
 		userRoles            [][]string
+		userEmpty            []int
 		roleGrants           [][]spec.Grant
 		roleGone             []bool
 		groups               map[string][]string
@@ -72,13 +98,13 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			fail(fmt.Errorf("list users: %w", err))
 			return
 		}
-		userNames, userRoles = names, make([][]string, len(names))
+		userNames, userRoles, userEmpty = names, make([][]string, len(names)), make([]int, len(names))
 		if err := c.each(ctx, len(names), func(i int) error {
-			roles, err := c.describeUser(ctx, names[i])
+			roles, empty, err := c.describeUser(ctx, names[i])
 			if err != nil {
 				return fmt.Errorf("describe user %q: %w", names[i], err)
 			}
-			userRoles[i] = roles
+			userRoles[i], userEmpty[i] = roles, empty
 			return nil
 		}); err != nil {
 			fail(err)
@@ -127,12 +153,16 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	live.Features.PrivilegeGroups = groupsOK
 	for i, n := range userNames {
 		live.State.Users[n] = &spec.User{Name: n, Roles: userRoles[i]}
+		if userEmpty[i] > 0 {
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Object: fmt.Sprintf("user %q", n), Entries: userEmpty[i], What: "empty role name"})
+		}
 	}
 	for i, n := range roleNames {
 		if !roleGone[i] {
 			live.State.Roles[n] = &spec.Role{Name: n, Grants: roleGrants[i]}
 		}
 	}
+	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object, b.Endpoint+b.Object) })
 	custom := map[string]bool{}
 	for n, privs := range groups {
 		if privilege.IsBuiltinGroup(n) {
@@ -221,28 +251,35 @@ type userReq struct {
 	UserName string `json:"userName"`
 }
 
-// describeUser returns the roles given to user, sorted; nil when none.
-func (c *Client) describeUser(ctx context.Context, user string) ([]string, error) {
+// describeUser returns the roles given to user, sorted (nil when none), and how many empty
+// entries the answer had besides them.
+func (c *Client) describeUser(ctx context.Context, user string) ([]string, int, error) {
 	data, err := c.call(ctx, endpointDescribeUser, userReq{UserName: user})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	return parseUserRoles(data)
 }
 
-// parseUserRoles decodes the data of users/describe: the user's roles, sorted; nil when none.
-func parseUserRoles(data json.RawMessage) ([]string, error) {
-	var roles []string
-	if err := decodeData(endpointDescribeUser, data, &roles, "a list of role names"); err != nil {
-		return nil, err
+// parseUserRoles decodes the data of users/describe: the user's roles, sorted and free of
+// duplicates (nil when none), and how many entries were empty or null.
+//
+// Empty entries are left out, not refused: Milvus releases whose role-mapping lookup matches
+// by key prefix (2.4, 2.5 and early 2.6, milvus#46676) answer for user "app" with one "" per
+// role of every user whose name begins with "app" ("app_ingest", "app2"). An empty name
+// names no role, so leaving it out cannot hide a role the user holds; Read reports how many
+// it left out.
+func parseUserRoles(data json.RawMessage) ([]string, int, error) {
+	var entries []string
+	if err := decodeData(endpointDescribeUser, data, &entries, "a list of role names"); err != nil {
+		return nil, 0, err
 	}
-	if slices.Contains(roles, "") {
-		return nil, fmt.Errorf("%s: %w: a role name in \"data\" is empty or null", endpointDescribeUser, ErrMalformedResponse)
-	}
+	roles := slices.DeleteFunc(entries, func(r string) bool { return strings.TrimSpace(r) == "" })
+	empty := len(entries) - len(roles)
 	if len(roles) == 0 {
-		return nil, nil
+		return nil, empty, nil
 	}
-	return spec.SortNames(roles), nil
+	return spec.SortNames(roles), empty, nil
 }
 
 type describeRoleReq struct {

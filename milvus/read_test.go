@@ -293,3 +293,44 @@ func TestReadRemembersCustomGroups(t *testing.T) {
 		t.Errorf("isGroup: my_group %v, Search %v, ReadOnly %v", c.isGroup("my_group"), c.isGroup("Search"), c.isGroup("ReadOnly"))
 	}
 }
+
+// TestReadIgnoresEmptyRoleNames: the answer of a server whose role-mapping lookup matches by
+// key prefix (milvus#46676): "app" gets one "" per role of "app_ingest" and "app2". The roles
+// "app" really holds are kept, nothing else, and Read says what it left out, once per user.
+func TestReadIgnoresEmptyRoleNames(t *testing.T) {
+	f := cluster(t).
+		always("users/list", ok(`["root","app","app_ingest","app2"]`)).
+		on("users/describe", func(b map[string]any) reply {
+			switch b["userName"] {
+			case "app":
+				return ok(`["reader","","",""]`)
+			case "app_ingest":
+				return ok(`["writer","reader"]`)
+			case "app2":
+				return ok(`[null,"reader"]`)
+			}
+			return ok(`[]`)
+		})
+	live, err := f.start(Config{}).Read(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for n, u := range live.State.Users {
+		got[n] = u.Roles
+	}
+	want := map[string][]string{"root": nil, "app": {"reader"}, "app_ingest": {"reader", "writer"}, "app2": {"reader"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("roles (-want +got):\n%s", d)
+	}
+	wantIgnored := []Ignored{
+		{Endpoint: "users/describe", Object: `user "app"`, Entries: 3, What: "empty role name"},
+		{Endpoint: "users/describe", Object: `user "app2"`, Entries: 1, What: "empty role name"},
+	}
+	if d := cmp.Diff(wantIgnored, live.Ignored); d != "" {
+		t.Errorf("Ignored (-want +got):\n%s", d)
+	}
+	if s := live.Ignored[0].String(); s != `users/describe of user "app": 3 empty role names` {
+		t.Errorf("String() = %q", s)
+	}
+}
