@@ -80,6 +80,7 @@ func run(args []string) int {
 
 	fileFlag := &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: command.DefaultFile, Usage: "the spec `FILE`", EnvVars: []string{"MILVUS_RBAC_FILE"}}
 	noColor := &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (NO_COLOR in the environment does the same)"}
+	milvusVersion := &cli.StringFlag{Name: "milvus-version", EnvVars: []string{"MILVUS_VERSION"}, Usage: "the cluster's Milvus `VERSION` (e.g. 2.5.27); without it, inferred from the cluster's answers"}
 	connFlags := []cli.Flag{
 		&cli.StringFlag{Name: "uri", Value: "http://localhost:19530", EnvVars: []string{"MILVUS_URI"}, Usage: "the cluster's REST `URI` (http or https)"},
 		&cli.StringFlag{Name: "token", EnvVars: []string{"MILVUS_TOKEN"}, Usage: "`user:password` or a Zilliz Cloud API key; prefer the environment variable"},
@@ -91,6 +92,7 @@ func run(args []string) int {
 		&cli.Float64Flag{Name: "rate", Usage: "at most `N` calls per second to the cluster, retries included; 0 for no limit"},
 		&cli.BoolFlag{Name: "insecure-http", Usage: "allow sending the token over plain http:// to a host other than localhost"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every call to the cluster on stderr (endpoint, status, code, time; never a body or a secret)"},
+		milvusVersion,
 	}
 	allowLockout := &cli.BoolFlag{Name: "allow-self-lockout", Usage: "accept a plan that takes from the connecting user the privileges milvus-rbac needs to manage the cluster"}
 	checkPasswords := &cli.BoolFlag{Name: "check-passwords", Usage: "log in as each listed user (one call each) to check its password; one that does not work becomes a password change"}
@@ -100,8 +102,10 @@ func run(args []string) int {
 			URI: c.String("uri"), Token: c.String("token"), CACert: c.String("ca-cert"),
 			Concurrency: c.Int("concurrency"), Timeout: c.Duration("timeout"),
 			Retries: c.Int("retries"), Deadline: c.Duration("deadline"), Rate: c.Float64("rate"),
-			InsecureHTTP: c.Bool("insecure-http"),
-			Log:          verboseLog(c.Bool("verbose")),
+			InsecureHTTP:  c.Bool("insecure-http"),
+			Log:           verboseLog(c.Bool("verbose")),
+			MilvusVersion: c.String("milvus-version"),
+			Warn:          func(msg string) { fmt.Fprintln(os.Stderr, "Warning: "+msg) },
 		}
 	}
 	with := func(flags ...cli.Flag) []cli.Flag { return append(append([]cli.Flag{}, flags...), connFlags...) }
@@ -119,9 +123,9 @@ func run(args []string) int {
 				Name:        "validate",
 				Usage:       "check a spec file without contacting a cluster",
 				Description: exitCodes,
-				Flags:       []cli.Flag{fileFlag},
+				Flags:       []cli.Flag{fileFlag, milvusVersion},
 				Action: func(c *cli.Context) error {
-					code = command.Validate(streams, command.ValidateOptions{File: c.String("file")})
+					code = command.Validate(streams, command.ValidateOptions{File: c.String("file"), MilvusVersion: c.String("milvus-version")})
 					return nil
 				},
 			},
@@ -182,12 +186,10 @@ func run(args []string) int {
 					&cli.StringFlag{Name: "can", Usage: "who holds `PRIVILEGE` (with --user: whether that user does)"},
 					&cli.StringFlag{Name: "on", Usage: "where, for --can: `DB[.COLLECTION]` (DB.USER for User privileges)"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
-					&cli.StringFlag{Name: "milvus-version", Usage: "built-in group contents of this Milvus `VERSION` (2.4, 2.5, 2.6, 3.0; default 2.5); the cluster's own when read live"},
 				),
 				Action: func(c *cli.Context) error {
 					code = command.Access(ctx, streams, command.AccessOptions{File: c.String("file"), Connection: conn(c),
-						User: c.String("user"), Can: c.String("can"), On: c.String("on"), Format: c.String("format"),
-						MilvusVersion: c.String("milvus-version")})
+						User: c.String("user"), Can: c.String("can"), On: c.String("on"), Format: c.String("format")})
 					return nil
 				},
 			},
@@ -198,7 +200,7 @@ func run(args []string) int {
 				Flags: []cli.Flag{fileFlag,
 					&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
-					&cli.StringFlag{Name: "milvus-version", Usage: "built-in group contents of this Milvus `VERSION` (default 2.5)"},
+					milvusVersion,
 				},
 				Action: func(c *cli.Context) error {
 					code = command.Check(streams, command.CheckOptions{File: c.String("file"), Policy: c.String("policy"),

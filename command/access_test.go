@@ -105,7 +105,7 @@ func TestAccessFromFile(t *testing.T) {
 			has:  []string{"boss (roles: admin;", "root (roles: none;", "user_1 (roles: reader;", "user_2 (roles: writer;"},
 		},
 		"2.6 group contents on request": {
-			opts: AccessOptions{Can: "AddCollectionField", On: "sales.orders", MilvusVersion: "2.6"},
+			opts: AccessOptions{Can: "AddCollectionField", On: "sales.orders", Connection: Connection{MilvusVersion: "2.6"}},
 			has:  []string{"user_2  role writer"},
 		},
 		"unknown user": {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/access"
 	"github.com/milvus-rbac/milvus-rbac/policy"
-	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -34,7 +33,7 @@ func Check(s Streams, o CheckOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	v, err := privilege.ParseVersion(o.MilvusVersion)
+	opts, err := groupContents(o.MilvusVersion)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -46,7 +45,7 @@ func Check(s Streams, o CheckOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	vs := policy.Check(access.Compute(sp.State, access.Options{Version: v}), sp.State, p)
+	vs := policy.Check(access.Compute(sp.State, opts), sp.State, p)
 	if format == access.FormatJSON {
 		err = policy.WriteJSON(s.Out, p, sp.Path, vs)
 	} else {

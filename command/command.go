@@ -11,6 +11,7 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -60,6 +61,10 @@ type Connection struct {
 	// Log, when set, receives one line per call attempt (endpoint, status, code, duration,
 	// attempt; never a body or a secret), e.g. for -v.
 	Log func(format string, args ...any)
+	// MilvusVersion is the cluster's release as the user gave it ("" to infer it).
+	MilvusVersion string
+	// Warn, when set, receives the client's one-line warnings (each once).
+	Warn func(msg string)
 }
 
 // client builds the REST client.
@@ -67,6 +72,10 @@ func (c Connection) client() (*milvus.Client, error) {
 	retries := c.Retries
 	if retries <= 0 {
 		retries = milvus.NoRetries
+	}
+	version, err := parseMilvusVersion(c.MilvusVersion)
+	if err != nil {
+		return nil, err
 	}
 	return milvus.New(milvus.Config{
 		URI:          c.URI,
@@ -80,6 +89,8 @@ func (c Connection) client() (*milvus.Client, error) {
 		Rate:         c.Rate,
 		InsecureHTTP: c.InsecureHTTP,
 		Log:          c.Log,
+		Version:      version,
+		Warn:         c.Warn,
 	})
 }
 
@@ -117,4 +128,19 @@ func (ses *session) textOptions(s Streams) plan.TextOptions {
 func IsTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// parseMilvusVersion reads --milvus-version: "" is the zero version (infer it).
+func parseMilvusVersion(s string) (release.Version, error) {
+	if s == "" {
+		return release.Version{}, nil
+	}
+	v, err := release.Parse(s)
+	if err != nil {
+		return v, fmt.Errorf("--milvus-version: %w", err)
+	}
+	if err := release.Supported(v); err != nil {
+		return v, fmt.Errorf("--milvus-version: %w", err)
+	}
+	return v, nil
 }

@@ -32,7 +32,8 @@ func (ses *session) meta() plan.Meta {
 		ToolVersion:    Version,
 		CheckPasswords: ses.checkPasswords,
 		Spec:           plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
-		Live:           plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest()},
+		Live: plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest(),
+			Release: ses.live.Server.String(), ReleaseSource: ses.live.Server.Source},
 	}
 }
 

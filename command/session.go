@@ -58,6 +58,9 @@ func (ses *session) replan(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := ses.spec.CheckRelease(live.Server.Range); err != nil {
+		return err
+	}
 	opts := plan.Options{
 		ConnectedUser:     ses.client.User(),
 		NoPrivilegeGroups: !live.Features.PrivilegeGroups,

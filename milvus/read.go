@@ -33,6 +33,8 @@ type Live struct {
 	BuiltinGroups map[string][]string
 	// Features is what the server was found to support.
 	Features Features
+	// Server is what the answers showed, or the user said, of the server's release.
+	Server Server
 	// Ignored lists the entries of the server's answers that Read left out because they name
 	// nothing (an empty role name), one per object, sorted; nil when there were none. Nothing
 	// that could grant access is ever left out: such an entry fails the read instead.
@@ -163,6 +165,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		}
 	}
 	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object, b.Endpoint+b.Object) })
+	c.warnIgnored(live.Ignored)
 	custom := map[string]bool{}
 	for n, privs := range groups {
 		if privilege.IsBuiltinGroup(n) {
@@ -175,6 +178,10 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	c.mu.Lock()
 	c.groups = custom
 	c.mu.Unlock()
+	live.Server = c.infer(groupsOK, live.BuiltinGroups)
+	if c.logf != nil {
+		c.logf("server release %s (%s)", live.Server, live.Server.Source)
+	}
 	return live, nil
 }
 

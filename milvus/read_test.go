@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -118,7 +120,8 @@ func TestRead(t *testing.T) {
 				},
 				Features: Features{PrivilegeGroups: true, GrantV2: true},
 			}
-			if d := cmp.Diff(want, live); d != "" {
+			// Server is checked by TestReadInfersRelease.
+			if d := cmp.Diff(want, live, cmpopts.IgnoreFields(Live{}, "Server")); d != "" {
 				t.Errorf("Read (-want +got):\n%s", d)
 			}
 
@@ -332,5 +335,85 @@ func TestReadIgnoresEmptyRoleNames(t *testing.T) {
 	}
 	if s := live.Ignored[0].String(); s != `users/describe of user "app": 3 empty role names` {
 		t.Errorf("String() = %q", s)
+	}
+}
+
+// TestReadInfersRelease: with no version given, Read bounds the release from the answers it
+// had anyway (no extra call); a given version wins.
+func TestReadInfersRelease(t *testing.T) {
+	groups := func(ro string) reply {
+		return ok(`{"privilegeGroups":[{"privilegeGroupName":"CollectionReadOnly","privileges":"` + ro + `"}]}`)
+	}
+	tests := map[string]struct {
+		groups      reply
+		description bool
+		given       string
+		want        string
+	}{
+		"2.4 before groups": {groups: reply{Status: http.StatusNotFound, Body: "404 page not found"}, want: "2.4.3 to 2.4.15"},
+		"2.4 custom only":   {groups: ok(`{"privilegeGroups":[]}`), want: "2.4.16 to 2.4.17"},
+		"2.5 contents":      {groups: groups("Query,Search"), want: "2.4.18 to 2.5.x"},
+		"2.6 before 2.6.19": {groups: groups("Query,GetImportProgress"), want: "2.6.0 to 2.6.18"},
+		"2.6.19 and later":  {groups: groups("Query,GetImportProgress"), description: true, want: "2.6.19 to 2.6.x"},
+		"3.0":               {groups: groups("Query,GetImportProgress,ListSnapshots"), description: true, want: "3.0.0 or later"},
+		"given":             {groups: groups("Query"), given: "2.6.12", want: "2.6.12"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := cluster(t).always("privilege_groups/list", tc.groups)
+			if tc.description {
+				f.always("users/describe", reply{Body: `{"code":0,"data":[],"description":""}`})
+			}
+			cfg := Config{}
+			if tc.given != "" {
+				cfg.Version = release.MustParse(tc.given)
+			}
+			live, err := f.start(cfg).Read(testCtx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := live.Server.String(); got != tc.want {
+				t.Errorf("Server = %q (%s), want %q", got, live.Server.Source, tc.want)
+			}
+			if n := len(f.requests()); n != 3+4+5 {
+				t.Errorf("%d calls, want U+R+3 = 12", n)
+			}
+		})
+	}
+}
+
+// TestReadWarnsOnce: what Read leaves out is said in one line per kind, once per client,
+// however often the cluster is read (apply reads it twice); -v lists every object.
+func TestReadWarnsOnce(t *testing.T) {
+	f := cluster(t).
+		always("users/list", ok(`["root","a","a1","a2","a3","a4"]`)).
+		on("users/describe", func(b map[string]any) reply {
+			if b["userName"] == "a" {
+				return ok(`["", "", ""]`)
+			}
+			return ok(`["", "reader"]`)
+		})
+	var warnings, logged []string
+	c := f.start(Config{
+		Warn: func(msg string) { warnings = append(warnings, msg) },
+		Log:  func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) },
+	})
+	for range 2 {
+		if _, err := c.Read(testCtx(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := `ignored 8 empty role name(s) in users/describe answers for user "a", user "a1", user "a2" and 3 more (-v lists them): they name no role; `
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], want) {
+		t.Fatalf("warnings %q, want one starting %q", warnings, want)
+	}
+	n := 0
+	for _, l := range logged {
+		if strings.HasPrefix(l, "ignored: users/describe of user ") {
+			n++
+		}
+	}
+	if n != 2*6 {
+		t.Errorf("%d ignored lines in the log, want 6 per read", n)
 	}
 }

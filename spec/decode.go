@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // Keys of each mapping of the file, in the order Encode writes them.
@@ -338,6 +339,10 @@ func (d *decoder) groupPrivileges(item *yaml.Node, f map[string]field, p string)
 		switch {
 		case m.value == privilege.Wildcard:
 			d.addAt(m.node, m.path, `"*" cannot be a member of a privilege group: list the privileges`)
+		case m.value == "All":
+			// All has no level; every release with custom groups refuses it beside other
+			// members, and from 2.5.4 a group whose first member is All cannot be granted.
+			d.addAt(m.node, m.path, `"All" cannot be a member of a custom privilege group (Milvus refuses it: it has no level): grant All to the role directly`)
 		case privilege.IsBuiltinGroup(m.value) || privilege.IsLegacyGroup(m.value) || slices.Contains(d.groupNames, m.value):
 			d.addAt(m.node, m.path, "%q is a privilege group; a group cannot contain groups: list its privileges", m.value)
 		case !privilege.Known(m.value):
@@ -367,7 +372,7 @@ func (d *decoder) groupPrivileges(item *yaml.Node, f map[string]field, p string)
 func singlePrivileges() []string {
 	var out []string
 	for _, n := range privilege.Names() {
-		if n != privilege.Wildcard && !privilege.IsBuiltinGroup(n) && !privilege.IsLegacyGroup(n) {
+		if n != privilege.Wildcard && n != "All" && !privilege.IsBuiltinGroup(n) && !privilege.IsLegacyGroup(n) {
 			out = append(out, n)
 		}
 	}
@@ -513,6 +518,12 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		d.addAt(user.node, user.path, "%q is not a User privilege: only SelectUser and UpdateUser name a user", priv)
 		valid = false
 	}
+	if valid && hasUser && isUser && user.value != privilege.Wildcard && collectionNameRule.check(user.value) != "" {
+		// The grant path validates its object name as a collection name in every release,
+		// though user names may hold "." and "-" from 2.6.0 (proxy/util.go).
+		d.addAt(user.node, user.path, "Milvus cannot grant %s on user %q: it checks the object of a grant as a collection name (letters, digits, _ and $); grant on user \"*\" or rename the user", priv, user.value)
+		valid = false
+	}
 	if hasColl && coll.value != privilege.Wildcard {
 		switch {
 		case isUser:
@@ -542,7 +553,27 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		d.addAt(coll.node, coll.path, `%q is a collection-level privilege group: on database "*" Milvus grants it only on collection "*"; name a database`, priv)
 		valid = false
 	}
+	if valid && d.release != nil && database == privilege.Wildcard && object != privilege.Wildcard {
+		where := coll
+		if hasUser {
+			where = user
+		}
+		d.refuseOnRelease(where, release.ResolveAliasInGrants, fmt.Sprintf(
+			`a grant on database "*" cannot name %s %q there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
+			map[bool]string{true: "user", false: "collection"}[hasUser], object))
+	}
 	return NewGrant(priv, database, object), valid
+}
+
+// refuseOnRelease adds why at n when the file's releases (CheckRelease) have behaviour b,
+// naming the releases; when only some of them have it, it says how to state the release.
+func (d *decoder) refuseOnRelease(n named, b release.Behaviour, why string) {
+	switch d.release.Has(b) {
+	case release.Yes:
+		d.addAt(n.node, n.path, "%s refuses this: %s", release.Need(b), why)
+	case release.Maybe:
+		d.addAt(n.node, n.path, "%s refuses this, and the server's release is %s: %s (if the server is older, say so with --milvus-version)", release.Need(b), d.release, why)
+	}
 }
 
 // grantable are the names a grant may name, for suggestions.

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // MaxFileSize is the largest spec file Load and Parse read: 1 MiB. A file of a hundred users
@@ -62,7 +64,20 @@ func Load(path string) (*Spec, error) {
 // checked against the rules of this one), then anchors, aliases and depth, then strict
 // decoding and validation.
 func Parse(name string, data []byte) (*Spec, error) {
-	l := &loader{file: name}
+	return parse(name, data, nil)
+}
+
+// CheckRelease checks the file again for what a server of the releases r cannot store (a
+// grant Milvus 2.6.12 and later refuse, say), every problem at once with its line as Parse
+// gives them. A behaviour that only some releases of r have counts as present: the message
+// says so and how to state the release (--milvus-version).
+func (s *Spec) CheckRelease(r release.Range) error {
+	_, err := parse(s.Path, s.data, &r)
+	return err
+}
+
+func parse(name string, data []byte, r *release.Range) (*Spec, error) {
+	l := &loader{file: name, release: r}
 	s := l.parse(data)
 	if len(l.probs) > 0 {
 		l.probs.sort()
@@ -75,6 +90,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 	sum := sha256.Sum256(data)
 	s.Path = name
 	s.Digest = "sha256:" + hex.EncodeToString(sum[:])
+	s.data = data
 	return s, nil
 }
 
@@ -84,6 +100,8 @@ type loader struct {
 	probs Problems
 	// policy is the file's password policy once read; user names depend on it.
 	policy string
+	// release, when set, are the server releases the file must suit (CheckRelease).
+	release *release.Range
 }
 
 func (l *loader) add(line int, path, format string, args ...any) {

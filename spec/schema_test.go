@@ -116,7 +116,7 @@ func generateSchema() ([]byte, error) {
 		{"allOf", []any{
 			obj{
 				{"if", obj{{"properties", obj{{"privilege", obj{{"enum", userPrivs}}}}}, {"required", []string{"privilege"}}}},
-				{"then", obj{{"properties", obj{{"collection", false}}}}},
+				{"then", obj{{"properties", obj{{"collection", false}, {"user", anyName(collectionNamePattern, maxUserNameLen)}}}}},
 				{"else", obj{{"properties", obj{{"user", false}}}}},
 			},
 			obj{

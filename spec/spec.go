@@ -32,6 +32,8 @@ type Spec struct {
 	// Path is the file as named by the user; Dir-relative secret files resolve against its
 	// directory.
 	Path string
+	// data is the file's bytes, for CheckRelease.
+	data []byte
 	// Digest is "sha256:<hex>" of the file's bytes.
 	Digest         string
 	Version        int
