@@ -61,6 +61,9 @@ func (ses *session) replan(ctx context.Context) error {
 	if err := ses.spec.CheckRelease(live.Server.Range); err != nil {
 		return err
 	}
+	if live.GroupsDenied != nil && (len(ses.spec.State.Groups) > 0 || len(ses.spec.Protect.Groups) > 0) {
+		return fmt.Errorf("%s manages privilege groups, but the connecting user may not list them: %w", ses.spec.Path, live.GroupsDenied)
+	}
 	opts := plan.Options{
 		ConnectedUser:     ses.client.User(),
 		NoPrivilegeGroups: !live.Features.PrivilegeGroups,

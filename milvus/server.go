@@ -17,9 +17,18 @@ type Server struct {
 	Source string
 }
 
+// groupsAnswer is what privilege_groups/list told Read.
+type groupsAnswer int
+
+const (
+	groupsListed  groupsAnswer = iota
+	groupsMissing              // 404: no such route
+	groupsDenied               // 403: not allowed to list them
+)
+
 // infer bounds the release from what Read saw: whether privilege_groups exists, the contents
 // of the built-in groups, and whether describes answer a "description" key.
-func (c *Client) infer(groupsRoute bool, builtin map[string][]string) Server {
+func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server {
 	if !c.version.IsZero() {
 		return Server{Range: release.Exactly(c.version), Source: "given (--milvus-version)"}
 	}
@@ -36,7 +45,9 @@ func (c *Client) infer(groupsRoute bool, builtin map[string][]string) Server {
 	}
 	ro := builtin["CollectionReadOnly"]
 	switch {
-	case !groupsRoute:
+	case groups == groupsDenied:
+		narrow(release.V(2, 4, 16), release.Version{}, "privilege_groups/list answers 403")
+	case groups == groupsMissing:
 		narrow(release.Oldest, release.V(2, 4, 15), "privilege_groups/list answers 404")
 	case len(builtin) == 0:
 		narrow(release.V(2, 4, 16), release.V(2, 4, 17), "no built-in privilege groups")
@@ -102,5 +113,6 @@ func (c *Client) warnIgnored(ignored []Ignored) {
 
 // whyIgnored explains each kind of entry Read leaves out.
 var whyIgnored = map[string]string{
-	"empty role name": "they name no role; Milvus releases before the fix of milvus#46676 (2.6.8) add one for each role of every user whose name begins with the described user's name",
+	"empty role name": "they name no role (Milvus before 2.6.13 adds one for each role of every user whose name begins with the described user's name, milvus#46676; before 2.6.19 one for each leftover role-mapping key, milvus#49989)",
+	"blank grant":     "grants without an object type, object name or privilege; they come from leftover storage keys (milvus#49989) and match no request; such a role cannot be dropped until the key is removed on the server",
 }
