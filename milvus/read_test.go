@@ -340,8 +340,12 @@ func TestReadIgnoresEmptyRoleNames(t *testing.T) {
 // TestReadInfersRelease: with no version given, Read bounds the release from the answers it
 // had anyway (no extra call); a given version wins.
 func TestReadInfersRelease(t *testing.T) {
-	groups := func(ro string) reply {
-		return ok(`{"privilegeGroups":[{"privilegeGroupName":"CollectionReadOnly","privileges":"` + ro + `"}]}`)
+	groups := func(ro string, cluster ...string) reply {
+		body := `{"privilegeGroups":[{"privilegeGroupName":"CollectionReadOnly","privileges":"` + ro + `"}`
+		if len(cluster) == 2 {
+			body += `,{"privilegeGroupName":"ClusterReadOnly","privileges":"` + cluster[0] + `"},{"privilegeGroupName":"ClusterAdmin","privileges":"` + cluster[1] + `"}`
+		}
+		return ok(body + `]}`)
 	}
 	tests := map[string]struct {
 		groups      reply
@@ -352,8 +356,10 @@ func TestReadInfersRelease(t *testing.T) {
 		"2.4 before groups": {groups: reply{Status: http.StatusNotFound, Body: "404 page not found"}, want: "2.4.3 to 2.4.15"},
 		"2.4 custom only":   {groups: ok(`{"privilegeGroups":[]}`), want: "2.4.16 to 2.4.17"},
 		"2.5 contents":      {groups: groups("Query,Search"), want: "2.4.18 to 2.5.x"},
-		"2.6 before 2.6.19": {groups: groups("Query,GetImportProgress"), want: "2.6.0 to 2.6.18"},
-		"2.6.19 and later":  {groups: groups("Query,GetImportProgress"), description: true, want: "2.6.19 to 2.6.x"},
+		"2.6.0 to 2.6.5":    {groups: groups("Query,GetImportProgress"), want: "2.6.0 to 2.6.5"},
+		"2.6.6 to 2.6.11":   {groups: groups("Query,GetImportProgress", "SelectUser", "UpdateUser,UpdateReplicateConfiguration"), want: "2.6.5 to 2.6.11"},
+		"2.6 before 2.6.19": {groups: groups("Query,GetImportProgress", "SelectUser,GetReplicateConfiguration", "UpdateUser,UpdateReplicateConfiguration"), want: "2.6.12 to 2.6.18"},
+		"2.6.19 and later":  {groups: groups("Query,GetImportProgress", "SelectUser,GetReplicateConfiguration", "UpdateUser,UpdateReplicateConfiguration"), description: true, want: "2.6.19 to 2.6.x"},
 		"3.0":               {groups: groups("Query,GetImportProgress,ListSnapshots"), description: true, want: "3.0.0 or later"},
 		"given":             {groups: groups("Query"), given: "2.6.12", want: "2.6.12"},
 	}

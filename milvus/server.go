@@ -53,8 +53,12 @@ func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server 
 		narrow(release.V(2, 4, 16), release.V(2, 4, 17), "no built-in privilege groups")
 	case slices.Contains(ro, "ListSnapshots"):
 		narrow(release.V(3, 0, 0), release.Version{}, "built-in groups of the 3.0 line")
+	case slices.Contains(builtin["ClusterReadOnly"], "GetReplicateConfiguration"):
+		narrow(release.V(2, 6, 12), release.V(2, 6, release.LastPatch), "built-in groups of 2.6.12 and later")
+	case slices.Contains(builtin["ClusterAdmin"], "UpdateReplicateConfiguration"):
+		narrow(release.V(2, 6, 5), release.V(2, 6, 11), "built-in groups of 2.6.6 to 2.6.11")
 	case slices.Contains(ro, "GetImportProgress"):
-		narrow(release.V(2, 6, 0), release.V(2, 6, release.LastPatch), "built-in groups of the 2.6 line")
+		narrow(release.V(2, 6, 0), release.V(2, 6, 5), "built-in groups of 2.6.0 to 2.6.5")
 	default:
 		narrow(release.V(2, 4, 18), release.V(2, 5, release.LastPatch), "built-in groups of the 2.4.18 to 2.5 lines")
 	}

@@ -154,8 +154,12 @@ func (p Profile) Groups() privilege.Version {
 	switch {
 	case p.Version.Major >= 3:
 		return privilege.V3_0
-	case p.Version.Compare(V(2, 6, 0)) >= 0:
+	case p.Version.Compare(V(2, 6, 12)) >= 0:
 		return privilege.V2_6
+	case p.Version.Compare(V(2, 6, 6)) >= 0:
+		return privilege.V2_6_6
+	case p.Version.Compare(V(2, 6, 0)) >= 0:
+		return privilege.V2_6_0
 	}
 	return privilege.V2_5
 }
