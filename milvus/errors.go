@@ -104,7 +104,7 @@ func is404(err error) bool {
 	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusNotFound
 }
 
-// alreadyExistsRE and notFoundRE match the messages of §1.4 across eras (E1 65535 texts, E3 1100
+// alreadyExistsRE and notFoundRE match the messages of every release (E1 65535 texts, E3 1100
 // texts). Codes are not used: 65535 means anything.
 var (
 	alreadyExistsRE = regexp.MustCompile(`already exists|is defined by users`)

@@ -321,7 +321,7 @@ type describeRoleReq struct {
 	DBName   string `json:"dbName"`
 }
 
-// grantEntry is one grant of roles/describe (§1.3). grantor is not kept.
+// grantEntry is one grant of roles/describe (handler_v2.go describeRole). grantor is not kept.
 type grantEntry struct {
 	ObjectType string `json:"objectType"`
 	ObjectName string `json:"objectName"`
