@@ -11,6 +11,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -77,9 +78,53 @@ func (ses *session) replan(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
 	}
+	if live.Server.Has(release.ResolveAliasInGrants) != release.No {
+		if err := resolveNames(ctx, ses.client, p); err != nil {
+			return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
+		}
+	}
 	ses.live, ses.plan = live, p
 	ses.before, ses.after = nil, nil
 	return nil
+}
+
+// resolveNames reads the databases, and the aliases among the names the plan grants on, of a
+// server that resolves names in grants, and checks the plan against them (plan.ResolveNames).
+// It costs nothing for a plan without grants or revokes in named databases; otherwise one
+// databases/list, one aliases/list per database granted on by name, and one aliases/describe
+// per alias so named. A connecting user that may not list them is warned about, not failed.
+func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan) error {
+	dbs := p.NamedDatabases()
+	if len(dbs) == 0 {
+		return nil
+	}
+	names, err := c.Databases(ctx)
+	if milvus.IsForbidden(err) {
+		c.Warn(fmt.Sprintf("could not check that the databases granted in exist (%v): %s fails grants in a database that does not exist", err, release.Need(release.ResolveAliasInGrants)))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o := plan.Objects{Databases: map[string]bool{}, Aliases: map[string]map[string]string{}}
+	for _, n := range names {
+		o.Databases[n] = true
+	}
+	for db, objects := range p.NamedObjects() {
+		if !o.Databases[db] {
+			continue
+		}
+		aliases, err := c.Aliases(ctx, db, objects)
+		if milvus.IsForbidden(err) {
+			c.Warn(fmt.Sprintf("could not check for aliases in database %q (%v): %s stores a grant on an alias under its collection", db, err, release.Need(release.ResolveAliasInGrants)))
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		o.Aliases[db] = aliases
+	}
+	return p.ResolveNames(o, release.Need(release.ResolveAliasInGrants))
 }
 
 // probePasswords logs in, once each and concurrently, as every user of the file that exists

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -472,5 +473,33 @@ func TestReadGroupsForbidden(t *testing.T) {
 	}
 	if got := live.Server.String(); got != "2.4.16 or later" {
 		t.Errorf("Server %q", got)
+	}
+}
+
+// TestAliases: one aliases/list, and a describe only for the aliases asked about.
+func TestAliases(t *testing.T) {
+	f := newFake(t).
+		always("aliases/list", ok(`["orders_v","other_alias"]`)).
+		on("aliases/describe", func(b map[string]any) reply {
+			if b["dbName"] != "sales" || b["aliasName"] != "orders_v" {
+				t.Errorf("describe %v", b)
+			}
+			return ok(`{"aliasName":"orders_v","collectionName":"orders","dbName":"sales"}`)
+		}).
+		always("databases/list", ok(`["sales","default"]`))
+	c := f.start(Config{})
+	got, err := c.Aliases(testCtx(t), "sales", []string{"orders", "orders_v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"orders_v": "orders"}, got); d != "" {
+		t.Errorf("Aliases (-want +got):\n%s", d)
+	}
+	dbs, err := c.Databases(testCtx(t))
+	if err != nil || !slices.Equal(dbs, []string{"default", "sales"}) {
+		t.Errorf("Databases = %v, %v", dbs, err)
+	}
+	if d := cmp.Diff(map[string]int{"aliases/list": 1, "aliases/describe": 1, "databases/list": 1}, f.counts()); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
 	}
 }

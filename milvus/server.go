@@ -77,6 +77,10 @@ func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server 
 	return s
 }
 
+// Warn gives msg to Config.Warn unless it was given before, for callers that choose to live
+// with something the client reported.
+func (c *Client) Warn(msg string) { c.warnOnce(msg) }
+
 // warnOnce gives msg to Config.Warn unless it was given before.
 func (c *Client) warnOnce(msg string) {
 	if c.warn == nil {
