@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // users/list: ListCredUsers, SelectOwnership. Every user, root included, in etcd key order.
@@ -36,7 +37,7 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 		description = u.description
 	}
 	out := list(roles)
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		out["description"] = description
 	}
 	return out, nil
@@ -46,7 +47,7 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 func (s *Server) createUser(c *caller, body []byte) (any, *apiError) {
 	var name, password string
 	var description *string
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		var rq passwordReqE3
 		if e := bind(body, &rq, req("UserName", &rq.UserName), req("Password", &rq.Password)); e != nil {
 			return nil, e
@@ -71,16 +72,20 @@ func (s *Server) createUser(c *caller, body []byte) (any, *apiError) {
 	if e := validateDescription("user", description); e != nil {
 		return nil, e
 	}
-	// MetaTable.AddCredential checks the limit before the name (M2.5). The contract does not
-	// say whether E2/E3 swapped the two; the emulator keeps this order in every era.
-	if len(s.st.users) >= s.opts.MaxUsers {
-		return nil, s.errLimit("unable to add user because the number of users has reached the limit", s.opts.MaxUsers)
+	// 2.4 and 2.5 (MetaTable.AddCredential) check the limit before the name; the WAL releases
+	// (MetaTable.CheckIfAddCredential, 2.6.5 on) check the name first.
+	full := len(s.st.users) >= s.opts.MaxUsers
+	if full && !s.prof.Has(release.WALErrors) {
+		return nil, s.errLimit("add credential", "unable to add user because the number of users has reached the limit")
 	}
 	if _, ok := s.st.users[name]; ok {
-		if s.opts.Era == E3 {
+		if s.era() == release.E3 {
 			return nil, invalid("user already exists: %s", name)
 		}
 		return nil, fail(codeUnexpected, "user already exists: %s", name)
+	}
+	if full {
+		return nil, s.errLimit("add credential", "unable to add user because the number of users has reached the limit")
 	}
 	u := &user{pwHash: hashPassword(name, password), roles: map[string]bool{}}
 	if description != nil {
@@ -96,7 +101,7 @@ func (s *Server) createUser(c *caller, body []byte) (any, *apiError) {
 func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 	var name, oldPassword, newPassword string
 	var description *string
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		var rq newPasswordReqE3
 		if e := bind(body, &rq, req("UserName", &rq.UserName)); e != nil {
 			return nil, e
@@ -137,7 +142,7 @@ func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 	if !exists {
 		// Only a superuser gets here. The contract is silent; the newest era checks that the
 		// user exists, so the emulator refuses instead of creating the user.
-		if s.opts.Era == E3 {
+		if s.era() == release.E3 {
 			return nil, invalid("user %q not found", name)
 		}
 		return nil, fail(codeUnexpected, "not found the user, maybe the user isn't existed or internal system error")
