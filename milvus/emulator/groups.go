@@ -109,9 +109,10 @@ func (s *Server) removeFromGroup(c *caller, body []byte) (any, *apiError) {
 
 // operateGroup changes the members of a custom group with set semantics. The group must be a
 // custom one and every privilege must be defined or be a custom group. Adding must leave the
-// group's members alike: of one object type on 2.4.16 to 2.5.3 (root_coord.go
-// OperatePrivilegeGroup, "privileges are not the same object type"), of one privilege level
-// from 2.5.4 (rbac_task.go, release.GroupLevelCheck). "All" and custom group names belong to no
+// group's members alike: of one object type on 2.4.18 to 2.5.3 (root_coord.go
+// OperatePrivilegeGroup, "privileges are not the same object type", release.GroupTypeCheck), of
+// one privilege level from 2.5.4 (rbac_task.go, release.GroupLevelCheck); 2.4.16 and 2.4.17
+// check neither. "All" and custom group names belong to no
 // level (util.GetPrivilegeLevel answers ""), so beside any member that has one they fail the
 // level check.
 //
@@ -181,6 +182,9 @@ func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError)
 // mixedMembers returns the release's refusal of a group that would hold members and added
 // together, or "" when they are alike.
 func (s *Server) mixedMembers(members, added []string) string {
+	if !s.prof.Has(release.GroupLevelCheck) && !s.prof.Has(release.GroupTypeCheck) {
+		return "" // 2.4.16 and 2.4.17
+	}
 	kinds := map[string]bool{}
 	for _, p := range append(append([]string{}, members...), added...) {
 		if s.prof.Has(release.GroupLevelCheck) {

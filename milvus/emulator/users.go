@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"sort"
+	"strings"
+
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/release"
 )
@@ -30,10 +33,9 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 	if e := s.validateUsername(rq.UserName); e != nil {
 		return nil, e
 	}
-	var roles []string
+	roles := s.userRoles(rq.UserName)
 	description := ""
 	if u, ok := s.st.users[rq.UserName]; ok {
-		roles = sortedKeys(u.roles)
 		description = u.description
 	}
 	out := list(roles)
@@ -41,6 +43,43 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 		out["description"] = description
 	}
 	return out, nil
+}
+
+// userRoles is what the catalog's getRolesByUsername answers for name: the role of each
+// role-mapping key "<user>/<role>" under the user's prefix, in etcd key order (bytewise).
+//
+// Releases without release.ExactUserRoleLookup load the keys by the bare prefix "<name>" (no
+// trailing "/"), so they also meet the keys of every user whose name starts with name
+// ("app_ingest/r2" for "app"); typeutil.After finds no "<name>/" in those, returns "", and the
+// "" passes the length check and is appended: one empty role name per such key (milvus#46676,
+// kv_catalog.go getRolesByUsername). A user that does not exist gets the same "" entries.
+// Callers hold s.mu.
+func (s *Server) userRoles(name string) []string {
+	if s.prof.Has(release.ExactUserRoleLookup) {
+		if u, ok := s.st.users[name]; ok {
+			return sortedKeys(u.roles)
+		}
+		return nil
+	}
+	var keys []string
+	for userName, u := range s.st.users {
+		if !strings.HasPrefix(userName, name) {
+			continue
+		}
+		for r := range u.roles {
+			keys = append(keys, userName+"/"+r)
+		}
+	}
+	sort.Strings(keys)
+	var roles []string
+	for _, k := range keys {
+		role, own := strings.CutPrefix(k, name+"/")
+		if !own {
+			role = ""
+		}
+		roles = append(roles, role)
+	}
+	return roles
 }
 
 // users/create: CreateCredential, CreateOwnership.
