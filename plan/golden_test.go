@@ -16,7 +16,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
 	"github.com/milvus-rbac/milvus-rbac/plan"
-	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -43,7 +43,7 @@ func TestGolden(t *testing.T) {
 	eras := []struct {
 		name string
 		opts emulator.Options
-	}{{"E1", emulator.Options{}}, {"E3", emulator.Options{Era: emulator.E3, GroupVersion: privilege.V3_0}}}
+	}{{"E1", emulator.Options{}}, {"E3", emulator.Options{Version: release.V(3, 0, 0)}}}
 	for _, dir := range dirs {
 		for _, era := range eras {
 			golden(t, dir, era.name, era.opts)

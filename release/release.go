@@ -43,6 +43,9 @@ const (
 	// segment, left behind by earlier releases (milvus#49989); a key with a database and an
 	// empty collection name is still listed.
 	EmptyGrantKeysSkipped
+	// GroupTypeCheck: a custom group refuses members of different object types; releases with
+	// GroupLevelCheck check levels instead, and 2.4.16 and 2.4.17 check neither.
+	GroupTypeCheck
 	// behaviourCount is the number of behaviours; keep it last.
 	behaviourCount
 )
@@ -69,7 +72,8 @@ var Table = []Row{
 	{DottedUserNames, "dotted-user-names", since("2.6.0"),
 		"proxy/util.go ValidateUsername allows '.' and '-' (commit 1bd66b09e3, before the v2.6.0 bump)"},
 	{ExactUserRoleLookup, "exact-user-role-lookup", since("2.6.13"),
-		"kv_catalog.go getRolesByUsername: prefix key ends with '/' (#46707, #46708 in 2.6.8), effective only once the etcd kv stops stripping it with path.Join (#48053, #48133 in 2.6.13); milvus#46676"},
+		"kv_catalog.go getRolesByUsername: prefix key ends with '/' (#46707 master, #46708 2.6, in the v2.6.8 bump; milvus#46676); " +
+			"the etcd and TiKV kv's path.Join stripped that '/' until #48133 (2.6 cherry-pick of #48053, first in the v2.6.13 bump), so 2.6.8-2.6.12 still answer by prefix"},
 	{WALErrors, "wal-errors", since("2.6.5"),
 		"RBAC DDL on the WAL broadcast framework, #45025 (between the v2.6.4 and v2.6.6 bumps)"},
 	{ResolveAliasInGrants, "resolve-alias-in-grants", since("2.6.12"),
@@ -80,6 +84,8 @@ var Table = []Row{
 		"user descriptions #50186, role descriptions and roles/alter #50184 (v2.6.19)"},
 	{EmptyGrantKeysSkipped, "empty-grant-keys-skipped", since("2.6.19"),
 		"kv_catalog ListGrant skips keys with an empty segment, #50544 (v2.6.19; milvus#49989)"},
+	{GroupTypeCheck, "group-type-check", since("2.4.18"),
+		"root_coord.go OperatePrivilegeGroup: 'privileges are not the same object type' (2.4 at the v2.4.18 bump, 2.5.0-2.5.3); not at 2.4.16/2.4.17"},
 }
 
 // String is the behaviour's Name.

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
-	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 func main() {
@@ -38,12 +38,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	latency := fs.Duration("latency", 0, "delay applied to every request, e.g. 20ms")
 	maxUsers := fs.Int("max-users", emulator.DefaultMaxUsers, "proxy.maxUserNum, root included")
 	maxRoles := fs.Int("max-roles", emulator.DefaultMaxRoles, "proxy.maxRoleNum, admin and public included")
-	era := fs.String("era", "E1", "error codes and fields of `E1` (2.4.3-2.6.4), E2 (2.6.5-2.6.18) or E3 (2.6.19+, 3.0)")
-	noGroups := fs.Bool("no-privilege-groups", false, "emulate 2.4.3-2.4.15: no privilege_groups/* and no grant v2 (404)")
-	noGrantV2 := fs.Bool("no-grant-v2", false, "emulate 2.4.16-2.4.17: custom groups but no grant v2 (404)")
+	version := fs.String("milvus-version", "", "Milvus `release` to emulate, e.g. 2.4.18, 2.5.27, 2.6.19 (default $MILVUS_VERSION, else "+emulator.DefaultVersion.String()+")")
+	era := fs.String("era", "", "deprecated: E1, E2 or E3 stand for --milvus-version "+eraVersions())
 	builtinRoles := fs.String("builtin-roles", "", "comma-separated config built-in `roles` that cannot be dropped, e.g. db_admin,db_ro,db_rw")
 	superUsers := fs.String("super-users", "", "comma-separated common.security.superUsers")
-	groupVersion := fs.String("group-version", "2.5", "release line of the built-in privilege group contents: 2.5, 2.6 or 3.0")
 	rootPassword := fs.String("root-password", emulator.DefaultRootPassword, "password of root")
 	noAuth := fs.Bool("authorization-disabled", false, "emulate common.security.authorizationEnabled=false")
 	seed := fs.Int64("seed", 0, "seed of the random order of privilege-group members")
@@ -62,14 +60,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "milvus-emulator: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	e, err := emulator.ParseEra(*era)
+	v, err := pickVersion(*version, *era, os.Getenv("MILVUS_VERSION"))
 	if err != nil {
-		fmt.Fprintf(stderr, "milvus-emulator: --era: %v\n", err)
-		return 2
-	}
-	gv, err := privilege.ParseVersion(*groupVersion)
-	if err != nil {
-		fmt.Fprintf(stderr, "milvus-emulator: --group-version: %v\n", err)
+		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
 		return 2
 	}
 	kinds, err := emulator.ParseFaultKinds(*faultKinds)
@@ -88,16 +81,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 
 	emu := emulator.New(emulator.Options{
-		Era:                   e,
-		NoPrivilegeGroups:     *noGroups,
-		NoGrantV2:             *noGrantV2,
+		Version:               v,
 		AuthorizationDisabled: *noAuth,
 		RootPassword:          *rootPassword,
 		MaxUsers:              *maxUsers,
 		MaxRoles:              *maxRoles,
 		BuiltinRoles:          splitList(*builtinRoles),
 		SuperUsers:            splitList(*superUsers),
-		GroupVersion:          gv,
 		Seed:                  *seed,
 		Latency:               *latency,
 		Faults:                faults,
@@ -108,12 +98,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
 		return 1
 	}
-	note := "(root password " + *rootPassword + ")"
+	note := "(Milvus " + v.String() + ", root password " + *rootPassword + ")"
 	if *rootPassword != emulator.DefaultRootPassword {
-		note = "(root password from --root-password)" // not echoed: it is not the public default
+		note = "(Milvus " + v.String() + ", root password from --root-password)" // not echoed: it is not the public default
 	}
 	if *noAuth {
-		note = "(authorization disabled)"
+		note = "(Milvus " + v.String() + ", authorization disabled)"
 	}
 	fmt.Fprintf(stderr, "milvus-emulator listening on http://%s %s\n", ln.Addr(), note)
 
@@ -136,6 +126,48 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "milvus-emulator stopped")
 	return 0
+}
+
+// eraReleases are the releases the deprecated --era values stand for: the latest 2.5, a 2.6
+// release of the WAL era, and the first release of the E3 errors.
+var eraReleases = map[string]release.Version{
+	"E1": emulator.DefaultVersion,
+	"E2": release.V(2, 6, 12),
+	"E3": release.V(2, 6, 19),
+}
+
+func eraVersions() string {
+	return fmt.Sprintf("%s, %s and %s", eraReleases["E1"], eraReleases["E2"], eraReleases["E3"])
+}
+
+// pickVersion chooses the release: --milvus-version, else the deprecated --era, else
+// $MILVUS_VERSION, else emulator.DefaultVersion. The zero Version means the default.
+func pickVersion(flagVersion, era, env string) (release.Version, error) {
+	if flagVersion != "" && era != "" {
+		return release.Version{}, fmt.Errorf("--era and --milvus-version both given; use --milvus-version")
+	}
+	if era != "" {
+		v, ok := eraReleases[strings.ToUpper(strings.TrimSpace(era))]
+		if !ok {
+			return release.Version{}, fmt.Errorf("--era %q: want E1, E2 or E3 (deprecated: use --milvus-version)", era)
+		}
+		return v, nil
+	}
+	s, from := flagVersion, "--milvus-version"
+	if s == "" {
+		s, from = env, "MILVUS_VERSION"
+	}
+	if s == "" {
+		return emulator.DefaultVersion, nil
+	}
+	v, err := release.Parse(s)
+	if err != nil {
+		return release.Version{}, fmt.Errorf("%s: %v", from, err)
+	}
+	if err := release.Supported(v); err != nil {
+		return release.Version{}, fmt.Errorf("%s: %v", from, err)
+	}
+	return v, nil
 }
 
 // checkLoopback refuses an address whose host is not loopback: the emulator has well-known

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -54,10 +56,10 @@ func TestRunServesAndStops(t *testing.T) {
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--era", "E3", "--builtin-roles", "db_admin, db_ro"}, &stderr)
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--milvus-version", "2.6.19", "--builtin-roles", "db_admin, db_ro"}, &stderr)
 	}()
 
-	listening := regexp.MustCompile(`^milvus-emulator listening on (http://127\.0\.0\.1:\d+) \(root password Milvus\)\n`)
+	listening := regexp.MustCompile(`^milvus-emulator listening on (http://127\.0\.0\.1:\d+) \(Milvus 2\.6\.19, root password Milvus\)\n`)
 	var url string
 	for deadline := time.Now().Add(5 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
@@ -78,6 +80,17 @@ func TestRunServesAndStops(t *testing.T) {
 	if string(body) != `{"code":0,"data":["admin","db_admin","db_ro","public"]}` {
 		t.Errorf("roles/list: %s", body)
 	}
+	// roles/alter exists from 2.6.19 only: the version flag reached the server.
+	rq, _ = http.NewRequest(http.MethodPost, url+"/v2/vectordb/roles/alter", strings.NewReader(`{"roleName":"db_admin"}`))
+	rq.Header.Set("Authorization", "Bearer root:Milvus")
+	resp, err = http.DefaultClient.Do(rq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		t.Errorf("roles/alter: 404 on 2.6.19")
+	}
 	cancel()
 	select {
 	case code := <-done:
@@ -96,7 +109,9 @@ func TestRunUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--addr", "0.0.0.0:0"},
 		{"--era", "E9"},
-		{"--group-version", "1.0"},
+		{"--milvus-version", "2.6.x"},
+		{"--milvus-version", "2.4.2"},
+		{"--milvus-version", "2.5.27", "--era", "E1"},
 		{"extra"},
 		{"--no-such-flag"},
 		{"--fault-rate", "1.5"},
@@ -144,5 +159,31 @@ func TestRunInjectsFaults(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "milvus-emulator: faults injected: 503=2\n") {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+func TestPickVersion(t *testing.T) {
+	for _, c := range []struct {
+		flag, era, env string
+		want           string // "" for an error
+	}{
+		{"", "", "", emulator.DefaultVersion.String()},
+		{"2.4.18", "", "2.6.19", "2.4.18"},
+		{"", "", "v2.6.4", "2.6.4"},
+		{"", "e2", "2.4.18", "2.6.12"},
+		{"", "E3", "", "2.6.19"},
+		{"", "E1", "", "2.5.27"},
+		{"", "E4", "", ""},
+		{"2.6.19", "E3", "", ""},
+		{"", "", "2.4.2", ""},
+		{"", "", "latest", ""},
+	} {
+		v, err := pickVersion(c.flag, c.era, c.env)
+		switch {
+		case c.want == "" && err == nil:
+			t.Errorf("%+v: %s, want an error", c, v)
+		case c.want != "" && (err != nil || v.String() != c.want):
+			t.Errorf("%+v: %s %v, want %s", c, v, err, c.want)
+		}
 	}
 }

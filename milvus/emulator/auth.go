@@ -25,7 +25,7 @@ func (c *caller) db(bodyDB string) string {
 	return privilege.DefaultDatabase
 }
 
-// authenticate is the authenticate middleware of service.go (§2), installed only when
+// authenticate is the authenticate middleware of internal/distributed/proxy/service.go, installed only when
 // authorization is enabled: Basic auth, else "Authorization: [Bearer ]user:password" split at
 // the first colon, else an API key, which open-source Milvus never accepts.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, *apiError) {
@@ -140,7 +140,7 @@ func (s *Server) groupMembers(name string) []string {
 		return g.members
 	}
 	if s.builtinGroupsExist() && privilege.IsBuiltinGroup(name) {
-		return privilege.Members(name, s.opts.GroupVersion)
+		return privilege.Members(name, s.prof.Groups())
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// The request bodies of §1.2, named after Milvus' request structs (request_v2.go) with a lower
+// The request bodies of the RBAC routes, named after Milvus' request structs (request_v2.go) with a lower
 // first letter: JSON binding errors name the struct, and bind rewrites the name to Milvus' own
 // ("Go struct field UserReq.userName"). JSON keys match case-insensitively and unknown keys are
 // ignored, as with encoding/json on the server. The E3 variants add description fields, which

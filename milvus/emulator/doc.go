@@ -2,18 +2,21 @@
 // (POST /v2/vectordb/users/*, roles/*, privilege_groups/*), used by tests, benchmarks and
 // `make demo` in place of a real cluster.
 //
-// It owns one thing: reproducing the wire contract of ../shared/milvus-rest-rbac.md as a server
-// would answer it: request binding (1801/1802), authentication (401) and authorization (403),
-// the proxy validators, the per-era error codes and messages (E1, E2, E3), idempotency, cascades,
+// It owns one thing: answering the RBAC routes as a Milvus server of a given release would
+// (Options.Version): request binding (1801/1802), authentication (401) and authorization (403),
+// the proxy validators, the error codes and messages of each release, idempotency, cascades,
 // built-in users, roles and privilege groups, limits, the v1/v2 grant storage rules, related
-// privileges, and unordered privilege-group members. Where the contract is silent it follows the
-// newest era the contract describes, and says so in a comment at that place.
+// privileges, and unordered privilege-group members. What differs between releases is read
+// from package release (release.For), never decided here by comparing versions. Each rule cites
+// the Milvus source it was read from (milvus-io/milvus: internal/distributed/proxy/httpserver,
+// internal/proxy, internal/rootcoord, internal/metastore/kv/rootcoord); where the source could
+// not be read, the emulator follows the newest release and says so in a comment at that place.
 //
 // What it must not do: be kinder than a server. It never normalises, sorts or repairs what a
 // client sends beyond what Milvus does, never accepts a request Milvus would refuse, and never
 // hides a server quirk (random member order, forced object names, implied grants). Our client
 // is also checked against an independent server built from the same contract, so a convenience
-// here would only hide a bug there. It imports nothing of this module but package privilege,
+// here would only hide a bug there. It imports nothing of this module but packages privilege and release,
 // knows nothing of spec files or plans, and keeps everything in memory: no files, no network
 // beyond the http.Handler it is.
 //

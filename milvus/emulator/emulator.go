@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -10,45 +9,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
-// Era selects the error codes, messages and fields of a range of Milvus releases
-// (milvus-rest-rbac.md, "Version eras"). The zero value is E1.
-type Era int
-
-// The eras the emulator knows. E0 (2.4.0–2.4.2, dbName ignored) is not emulated.
-const (
-	// E1 is 2.4.3–2.4.18, 2.5.x and 2.6.0–~2.6.4: rootcoord errors are plain, code 65535.
-	E1 Era = iota
-	// E2 is ~2.6.5–2.6.18: RBAC DDL on the WAL; quota errors become code 9.
-	E2
-	// E3 is 2.6.19+ and 3.0: most input errors are 1100; user and role descriptions and
-	// roles/alter exist.
-	E3
-)
-
-// String returns "E1", "E2" or "E3".
-func (e Era) String() string {
-	switch e {
-	case E1, E2, E3:
-		return "E" + strconv.Itoa(int(e)+1)
-	}
-	return fmt.Sprintf("Era(%d)", int(e))
-}
-
-// ParseEra accepts "E1", "E2", "E3" (any case) or "1", "2", "3".
-func ParseEra(s string) (Era, error) {
-	switch strings.ToUpper(strings.TrimSpace(s)) {
-	case "E1", "1":
-		return E1, nil
-	case "E2", "2":
-		return E2, nil
-	case "E3", "3":
-		return E3, nil
-	}
-	return 0, fmt.Errorf("unknown era %q (known: E1, E2, E3)", s)
-}
+// DefaultVersion is the release an Options without a Version emulates: the latest 2.5, the
+// line most clusters run.
+var DefaultVersion = release.V(2, 5, 27)
 
 // Defaults of Options.
 const (
@@ -57,17 +23,13 @@ const (
 	DefaultMaxRoles     = 10  // proxy.maxRoleNum, counting admin and public
 )
 
-// Options configure a Server. The zero value emulates Milvus 2.5 (era E1) with authorization
+// Options configure a Server. The zero value emulates Milvus 2.5.27 with authorization
 // enabled, root/Milvus, the default limits and public's automatic grants.
 type Options struct {
-	// Era selects error codes and messages, and the E3 description fields and roles/alter.
-	Era Era
-	// NoPrivilegeGroups emulates 2.4.3–2.4.15: privilege_groups/* and grant/revoke_privilege_v2
-	// answer 404, and the built-in v2 groups do not exist.
-	NoPrivilegeGroups bool
-	// NoGrantV2 emulates 2.4.16–2.4.17: custom groups exist but grant/revoke_privilege_v2 answer
-	// 404, and the built-in v2 groups do not exist yet.
-	NoGrantV2 bool
+	// Version is the Milvus release to emulate; DefaultVersion when zero. Every behaviour that
+	// differs between releases (routes, error codes and messages, description fields, built-in
+	// groups, validation) follows release.For(Version), the project's one table of them.
+	Version release.Version
 	// AuthorizationDisabled emulates common.security.authorizationEnabled=false: no credential
 	// is checked, no privilege either, and grant/revoke_privilege(_v2) fail with 1100 because
 	// the server has no current user to record as grantor.
@@ -88,9 +50,6 @@ type Options struct {
 	// SuperUsers is common.security.superUsers: these callers may change any password without
 	// the old one. root is not a superuser unless listed.
 	SuperUsers []string
-	// GroupVersion selects the built-in group contents (privilege_groups/list and privilege
-	// checks); privilege.V2_5 when empty.
-	GroupVersion privilege.Version
 	// Seed seeds the order of custom-group members, which a server returns in Go map order.
 	Seed int64
 	// Latency is slept before every request is handled (tests and benchmarks of concurrency).
@@ -105,6 +64,7 @@ type Options struct {
 // is safe for concurrent use. Create it with New.
 type Server struct {
 	opts Options
+	prof release.Profile // release.For(opts.Version)
 
 	mu  sync.Mutex // guards st and rng
 	st  *state
@@ -131,13 +91,14 @@ func New(opts Options) *Server {
 	if opts.MaxRoles <= 0 {
 		opts.MaxRoles = DefaultMaxRoles
 	}
-	if opts.GroupVersion == "" {
-		opts.GroupVersion = privilege.V2_5
+	if opts.Version.IsZero() {
+		opts.Version = DefaultVersion
 	}
 	opts.BuiltinRoles = append([]string(nil), opts.BuiltinRoles...)
 	opts.SuperUsers = append([]string(nil), opts.SuperUsers...)
 	s := &Server{
 		opts:  opts,
+		prof:  release.For(opts.Version),
 		rng:   rand.New(rand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9e3779b97f4a7c15)),
 		calls: map[string]int{},
 	}
@@ -296,23 +257,23 @@ func (s *Server) route(endpoint string) handler {
 	}
 	switch endpoint {
 	case "roles/alter":
-		if s.opts.Era != E3 {
+		if !s.prof.Has(release.Descriptions) {
 			return nil
 		}
 	case "roles/grant_privilege_v2", "roles/revoke_privilege_v2":
-		if s.opts.NoPrivilegeGroups || s.opts.NoGrantV2 {
+		if !s.prof.Has(release.GrantV2) {
 			return nil
 		}
 	case "privilege_groups/create", "privilege_groups/drop", "privilege_groups/list",
 		"privilege_groups/add_privileges_to_group", "privilege_groups/remove_privileges_from_group":
-		if s.opts.NoPrivilegeGroups {
+		if !s.prof.Has(release.PrivilegeGroups) {
 			return nil
 		}
 	}
 	return h
 }
 
-// routes is the route table of §1.2 (RegisterRoutesToV2).
+// routes is the RBAC route table of RegisterRoutesToV2 (handler_v2.go).
 var routes = map[string]handler{
 	"users/list":            (*Server).listUsers,
 	"users/describe":        (*Server).describeUser,
@@ -339,11 +300,17 @@ var routes = map[string]handler{
 	"privilege_groups/remove_privileges_from_group": (*Server).removeFromGroup,
 }
 
-// builtinGroupsExist reports whether the emulated release has the nine built-in v2 groups
-// (~2.4.18 and 2.5.0 on).
+// builtinGroupsExist reports whether the emulated release has the nine built-in v2 groups: they
+// came with grant_privilege_v2 (release.GrantV2).
 func (s *Server) builtinGroupsExist() bool {
-	return !s.opts.NoPrivilegeGroups && !s.opts.NoGrantV2
+	return s.prof.Has(release.GrantV2)
 }
+
+// era is the style of the emulated release's errors.
+func (s *Server) era() release.Era { return s.prof.Era() }
+
+// Version is the release the server emulates.
+func (s *Server) Version() release.Version { return s.opts.Version }
 
 // isSuperUser reports whether user is listed in common.security.superUsers.
 func (s *Server) isSuperUser(user string) bool {

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
-// Codes of pkg/util/merr that the RBAC endpoints return (milvus-rest-rbac.md §1.4).
+// Codes of pkg/util/merr (errors.go) that the RBAC endpoints return.
 const (
-	codeQuotaExceeded        = 9
 	codeInvalidDatabaseName  = 802
 	codeParameterInvalid     = 1100
 	codeNotAuthenticated     = 1400 // ErrPrivilegeNotAuthenticated
@@ -50,10 +51,10 @@ func notPermitted(format string, args ...any) *apiError {
 // ": invalid parameter"). e2Prefix is the wrapping E2 and E3 add, if any.
 func (s *Server) rootcoord(e2Prefix, format string, args ...any) *apiError {
 	msg := fmt.Sprintf(format, args...)
-	switch s.opts.Era {
-	case E1:
+	switch s.era() {
+	case release.E1:
 		return fail(codeUnexpected, "%s", msg)
-	case E2:
+	case release.E2:
 		return fail(codeUnexpected, "%s", e2Prefix+msg)
 	}
 	return invalid("%s", e2Prefix+msg)
@@ -62,7 +63,7 @@ func (s *Server) rootcoord(e2Prefix, format string, args ...any) *apiError {
 // errRoleNotFound is the answer about a role that does not exist (drop, grant_role, grants,
 // describe).
 func (s *Server) errRoleNotFound(role string) *apiError {
-	if s.opts.Era == E3 {
+	if s.era() == release.E3 {
 		return invalid("the role %q does not exist", role)
 	}
 	return fail(codeUnexpected, "not found the role, maybe the role isn't existed or internal system error")
@@ -70,20 +71,25 @@ func (s *Server) errRoleNotFound(role string) *apiError {
 
 // errUserNotFound is the answer of grant_role about a user that does not exist.
 func (s *Server) errUserNotFound(user string) *apiError {
-	if s.opts.Era == E3 {
+	if s.era() == release.E3 {
 		return invalid("failed to check if operate user role: user %q not found", user)
 	}
 	return fail(codeUnexpected, "not found the user, maybe the user isn't existed or internal system error")
 }
 
-// errLimit is the answer when maxUserNum or maxRoleNum is reached: 65535 in E1, quota exceeded
-// (9) from E2 on. The E2/E3 wording is not in the contract; it keeps the E1 sentence and adds
-// the merr suffix.
-func (s *Server) errLimit(msg string, limit int) *apiError {
-	if s.opts.Era == E1 {
-		return fail(codeUnexpected, "%s", msg)
+// errLimit is the answer when maxUserNum or maxRoleNum is reached. 2.4 and 2.5 send the plain
+// sentence (MetaTable.AddCredential / CreateRole, errors.New: 65535); the WAL releases wrap it
+// in "failed to check if add credential: " or "failed to check if create role: "
+// (ddl_callbacks_rbac_credential.go, ddl_callbacks_rbac_role.go); 2.6.19 makes it
+// merr.WrapErrServiceQuotaExceeded (#50221), code 9, "quota exceeded[reason=<sentence>]".
+func (s *Server) errLimit(check, msg string) *apiError {
+	switch s.era() {
+	case release.E1:
+		return fail(s.prof.LimitCode(), "%s", msg)
+	case release.E2:
+		return fail(s.prof.LimitCode(), "failed to check if %s: %s", check, msg)
 	}
-	return fail(codeQuotaExceeded, "%s: quota exceeded[limit=%d]", msg, limit)
+	return fail(s.prof.LimitCode(), "failed to check if %s: quota exceeded[reason=%s]", check, msg)
 }
 
 // errPermissionDenied is the PrivilegeInterceptor's denial: HTTP 403, code 65535.

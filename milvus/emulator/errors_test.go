@@ -3,6 +3,8 @@ package emulator
 import (
 	"strings"
 	"testing"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // want is an expected answer: code 0 means success.
@@ -11,7 +13,7 @@ type want struct {
 	msg  string
 }
 
-// errCase is one row of the error table of §1.4 (and of the validators of §3), with the answer
+// errCase is one RBAC error (of rootcoord or of the proxy validators), with the answer
 // of each era. A nil e2 means "as e1".
 type errCase struct {
 	name     string
@@ -63,7 +65,7 @@ func all(fs ...func(*testing.T, *harness)) func(*testing.T, *harness) {
 }
 
 var errCases = []errCase{
-	// Binding (§1.1).
+	// Binding (wrapperPost, handler_v2.go).
 	{name: "empty body", endpoint: "users/list", body: "",
 		e1: want{1801, "can only accept json format request, the request body should be nil, however {} is valid"},
 		e3: want{1801, "can only accept json format request, the request body should be nil, however {} is valid"}},
@@ -93,7 +95,7 @@ var errCases = []errCase{
 	{name: "keys match case-insensitively, unknown keys are ignored", setup: withRole("r"), endpoint: "roles/describe",
 		body: `{"ROLENAME":"r","extra":[1,2]}`, e1: want{0, ""}, e3: want{0, ""}},
 
-	// Validators (§3).
+	// Validators (internal/proxy/util.go).
 	{name: "username starts with a digit", endpoint: "users/create", body: `{"userName":"1bob","password":"secret1"}`,
 		e1: want{1100, "invalid user name 1bob, the first character must be a letter, but got 1: invalid parameter"},
 		e3: want{1100, "invalid user name 1bob, the first character must be a letter, but got 1: invalid parameter"}},
@@ -154,7 +156,7 @@ var errCases = []errCase{
 		e1:   want{1100, "collection name should be not empty: invalid parameter[expected=not empty][actual=]"},
 		e3:   want{1100, "collection name should be not empty: invalid parameter[expected=not empty][actual=]"}},
 
-	// Rootcoord errors (§1.4, §4).
+	// Rootcoord errors.
 	{name: "create existing user", setup: withUser("bob", "secret1"), endpoint: "users/create", body: `{"userName":"bob","password":"secret1"}`,
 		e1: want{65535, "user already exists: bob"}, e3: want{1100, "user already exists: bob: invalid parameter"}},
 	{name: "create existing role", setup: withRole("r"), endpoint: "roles/create", body: `{"roleName":"r"}`,
@@ -217,11 +219,11 @@ var errCases = []errCase{
 		body: `{"roleName":"r","objectType":"Collection","objectName":"*","privilege":"CreateCollection"}`,
 		e1:   want{65535, "not found the privilege name[CreateCollection] in object[Collection]"},
 		e3:   want{1100, "not found the privilege name[CreateCollection] in object[Collection]: invalid parameter"}},
-	{name: "v1 privilege of a later release", setup: withRole("r"), endpoint: "roles/grant_privilege",
-		body: `{"roleName":"r","objectType":"Collection","objectName":"*","privilege":"AddCollectionField"}`,
-		e1:   want{65535, "not found the privilege name[AddCollectionField] in object[Collection]"},
-		e3:   want{1100, "not found the privilege name[AddCollectionField] in object[Collection]: invalid parameter"}},
-	{name: "v1 privilege known only to v2", opts: Options{GroupVersion: "2.6"}, setup: withRole("r"), endpoint: "roles/grant_privilege",
+	{name: "v1 privilege of a later release (3.0)", setup: withRole("r"), endpoint: "roles/grant_privilege",
+		body: `{"roleName":"r","objectType":"Collection","objectName":"*","privilege":"CreateSnapshot"}`,
+		e1:   want{65535, "not found the privilege name[CreateSnapshot] in object[Collection]"},
+		e3:   want{1100, "not found the privilege name[CreateSnapshot] in object[Collection]: invalid parameter"}},
+	{name: "v1 privilege known only to v2", setup: withRole("r"), endpoint: "roles/grant_privilege",
 		body: `{"roleName":"r","objectType":"Global","objectName":"*","privilege":"GetReplicateConfiguration"}`,
 		e1:   want{65535, "not found the privilege name[GetReplicateConfiguration] in object[Global]"},
 		e3:   want{1100, "not found the privilege name[GetReplicateConfiguration] in object[Global]: invalid parameter"}},
@@ -250,18 +252,18 @@ var errCases = []errCase{
 	{name: "too many users, root counted", opts: Options{MaxUsers: 2}, setup: withUser("bob", "secret1"), endpoint: "users/create",
 		body: `{"userName":"carol","password":"secret1"}`,
 		e1:   want{65535, "unable to add user because the number of users has reached the limit"},
-		e2:   &want{9, "unable to add user because the number of users has reached the limit: quota exceeded[limit=2]"},
-		e3:   want{9, "unable to add user because the number of users has reached the limit: quota exceeded[limit=2]"}},
+		e2:   &want{65535, "failed to check if add credential: unable to add user because the number of users has reached the limit"},
+		e3:   want{9, "failed to check if add credential: quota exceeded[reason=unable to add user because the number of users has reached the limit]"}},
 	{name: "too many roles, admin and public counted", opts: Options{MaxRoles: 3}, setup: withRole("r1"), endpoint: "roles/create",
 		body: `{"roleName":"r2"}`,
 		e1:   want{65535, "unable to create role because the number of roles has reached the limit"},
-		e2:   &want{9, "unable to create role because the number of roles has reached the limit: quota exceeded[limit=3]"},
-		e3:   want{9, "unable to create role because the number of roles has reached the limit: quota exceeded[limit=3]"}},
+		e2:   &want{65535, "failed to check if create role: unable to create role because the number of roles has reached the limit"},
+		e3:   want{9, "failed to check if create role: quota exceeded[reason=unable to create role because the number of roles has reached the limit]"}},
 	{name: "config built-ins count against the role limit", opts: Options{MaxRoles: 5, BuiltinRoles: []string{"db_admin", "db_ro", "db_rw"}},
 		endpoint: "roles/create", body: `{"roleName":"r1"}`,
 		e1: want{65535, "unable to create role because the number of roles has reached the limit"},
-		e2: &want{9, "unable to create role because the number of roles has reached the limit: quota exceeded[limit=5]"},
-		e3: want{9, "unable to create role because the number of roles has reached the limit: quota exceeded[limit=5]"}},
+		e2: &want{65535, "failed to check if create role: unable to create role because the number of roles has reached the limit"},
+		e3: want{9, "failed to check if create role: quota exceeded[reason=unable to create role because the number of roles has reached the limit]"}},
 	{name: "group already exists", setup: withGroup("g"), endpoint: "privilege_groups/create", body: `{"privilegeGroupName":"g"}`,
 		e1: want{1100, "privilege group name [g] is defined by users: invalid parameter"},
 		e3: want{1100, "privilege group name [g] is defined by users: invalid parameter"}},
@@ -293,7 +295,7 @@ var errCases = []errCase{
 		e3: want{1100, "there is no privilege name or privilege group name [Foo] defined in system to operate: invalid parameter"}},
 	{name: "add privileges of mixed levels", setup: withGroup("g", "Query"), endpoint: "privilege_groups/add_privileges_to_group",
 		body: `{"privilegeGroupName":"g","privileges":["CreateCollection"]}`,
-		e1:   want{0, ""}, e2: &want{1100, "privileges are not the same privilege level: invalid parameter"},
+		e1:   want{65535, "privileges are not the same privilege level"}, e2: &want{1100, "privileges are not the same privilege level: invalid parameter"},
 		e3: want{1100, "privileges are not the same privilege level: invalid parameter"}},
 	{name: "add an empty list", setup: withGroup("g"), endpoint: "privilege_groups/add_privileges_to_group", body: `{"privilegeGroupName":"g","privileges":[]}`,
 		e1: want{0, ""}, e2: &want{1100, "privileges is empty when alter the privilege group: invalid parameter"},
@@ -301,18 +303,18 @@ var errCases = []errCase{
 }
 
 func TestErrorsByEra(t *testing.T) {
-	for _, era := range []Era{E1, E2, E3} {
+	for _, era := range []release.Era{release.E1, release.E2, release.E3} {
 		for _, tc := range errCases {
 			w := tc.e1
 			switch {
-			case era == E3:
+			case era == release.E3:
 				w = tc.e3
-			case era == E2 && tc.e2 != nil:
+			case era == release.E2 && tc.e2 != nil:
 				w = *tc.e2
 			}
 			t.Run(era.String()+"/"+tc.name, func(t *testing.T) {
 				opts := tc.opts
-				opts.Era = era
+				opts.Version = eraVersion[era]
 				h := start(t, opts)
 				if tc.setup != nil {
 					tc.setup(t, h)

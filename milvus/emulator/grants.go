@@ -4,8 +4,8 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 )
 
-// introduced holds the privileges that release lines after 2.5 added (milvus-rest-rbac.md §4
-// and §5). A privilege not listed exists in every emulated release.
+// introduced holds the privileges that release lines after 2.5 added (pkg/util/constant.go
+// on each line). A privilege not listed exists in every emulated release.
 var introduced = map[string]privilege.Version{
 	"GetImportProgress": privilege.V2_6, "ListImport": privilege.V2_6, "AddCollectionField": privilege.V2_6,
 	"UpdateReplicateConfiguration": privilege.V2_6, "GetReplicateConfiguration": privilege.V2_6,
@@ -19,14 +19,15 @@ var introduced = map[string]privilege.Version{
 }
 
 // notInObjectPrivileges are enum entries in no util.ObjectPrivileges list: v2 accepts them,
-// v1 does not (§5).
+// v1 does not.
 var notInObjectPrivileges = map[string]bool{
 	"GetReplicateConfiguration": true, "AddFileResource": true, "RemoveFileResource": true, "ListFileResources": true,
 }
 
 var versionRank = map[privilege.Version]int{privilege.V2_5: 0, privilege.V2_6: 1, privilege.V3_0: 2}
 
-// privilegeDefined is util.IsPrivilegeNameDefined for the emulated release (GroupVersion): a
+// privilegeDefined is util.IsPrivilegeNameDefined for the emulated release (its line's
+// privilege tables, release.Profile.Groups): a
 // privilege or built-in group name of the enum; "*" is not one.
 func (s *Server) privilegeDefined(name string) bool {
 	if name == privilege.Wildcard || !privilege.Known(name) {
@@ -35,14 +36,14 @@ func (s *Server) privilegeDefined(name string) bool {
 	if privilege.IsBuiltinGroup(name) && !s.builtinGroupsExist() {
 		return false
 	}
-	if v, ok := introduced[name]; ok && versionRank[s.opts.GroupVersion] < versionRank[v] {
+	if v, ok := introduced[name]; ok && versionRank[s.prof.Groups()] < versionRank[v] {
 		return false
 	}
 	return true
 }
 
 // errNoCurrentUser is what grant/revoke answer when authorization is disabled: the proxy needs
-// a current user to record as grantor and the context has none (§2).
+// a current user to record as grantor and the context has none (impl.go OperatePrivilege).
 func errNoCurrentUser() *apiError {
 	return invalid("fail to get authorization from the md, authorization:[token]")
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 func (s *Server) bindGroup(body []byte) (privilegeGroupReq, *apiError) {
@@ -90,7 +91,7 @@ func (s *Server) listGroups(c *caller, body []byte) (any, *apiError) {
 	}
 	if s.builtinGroupsExist() {
 		for _, name := range privilege.BuiltinGroups {
-			infos = append(infos, privilegeGroupInfo{name, strings.Join(privilege.Members(name, s.opts.GroupVersion), ",")})
+			infos = append(infos, privilegeGroupInfo{name, strings.Join(privilege.Members(name, s.prof.Groups()), ",")})
 		}
 	}
 	return map[string]any{"code": 0, "data": map[string]any{"privilegeGroups": infos}}, nil
@@ -107,10 +108,19 @@ func (s *Server) removeFromGroup(c *caller, body []byte) (any, *apiError) {
 }
 
 // operateGroup changes the members of a custom group with set semantics. The group must be a
-// custom one (built-in groups are refused) and every privilege must be defined or be a custom
-// group. From E2 on (CheckIfPrivilegeGroupAlterable, found in the 2.6 WAL-era source) an empty
-// list is refused, and adding must leave the group at one privilege level. The contract has the
-// level rule for E3 and leaves ≤2.5 unconfirmed, so E1 does not apply it.
+// custom one and every privilege must be defined or be a custom group. Adding must leave the
+// group's members alike: of one object type on 2.4.18 to 2.5.3 (root_coord.go
+// OperatePrivilegeGroup, "privileges are not the same object type", release.GroupTypeCheck), of
+// one privilege level from 2.5.4 (rbac_task.go, release.GroupLevelCheck); 2.4.16 and 2.4.17
+// check neither. "All" and custom group names belong to no
+// level (util.GetPrivilegeLevel answers ""), so beside any member that has one they fail the
+// level check.
+//
+// Before the WAL (release.WALErrors) that check runs first, in a redo step of its own, as a
+// plain error (65535), and only when the group exists; MetaTable.OperatePrivilegeGroup then
+// checks the group and the names (1100), and an empty list is accepted. From 2.6.5
+// MetaTable.CheckIfPrivilegeGroupAlterable checks the group, refuses an empty list, checks the
+// names and then the level, all with merr.WrapErrParameterInvalidMsg (1100).
 func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError) {
 	rq, e := s.bindGroup(body)
 	if e != nil {
@@ -129,13 +139,19 @@ func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError)
 		}
 	}
 	g, ok := s.st.groups[name]
+	wal := s.prof.Has(release.WALErrors)
+	if !wal && ok && add {
+		if msg := s.mixedMembers(g.members, rq.Privileges); msg != "" {
+			return nil, s.rootcoord("", "%s", msg)
+		}
+	}
 	if !ok {
-		if s.opts.Era == E1 {
+		if !wal {
 			return nil, invalid("there is no privilege group name [%s] to operate", name)
 		}
 		return nil, invalid("there is no privilege group name [%s] defined in system to operate", name)
 	}
-	if s.opts.Era != E1 && len(rq.Privileges) == 0 {
+	if wal && len(rq.Privileges) == 0 {
 		return nil, invalid("privileges is empty when alter the privilege group")
 	}
 	for _, p := range rq.Privileges {
@@ -143,18 +159,14 @@ func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError)
 			return nil, invalid("there is no privilege name or privilege group name [%s] defined in system to operate", p)
 		}
 	}
+	if wal && add {
+		if msg := s.mixedMembers(g.members, rq.Privileges); msg != "" {
+			return nil, invalid("%s", msg)
+		}
+	}
 	set := map[string]bool{}
 	for _, m := range g.members {
 		set[m] = true
-	}
-	if add && s.opts.Era != E1 {
-		levels := map[privilege.Level]bool{}
-		for _, p := range append(append([]string{}, g.members...), rq.Privileges...) {
-			levels[privilege.LevelOf(p)] = true
-		}
-		if len(levels) > 1 {
-			return nil, invalid("privileges are not the same privilege level")
-		}
 	}
 	for _, p := range rq.Privileges {
 		if add {
@@ -165,4 +177,27 @@ func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError)
 	}
 	s.setMembers(g, set)
 	return nil, nil
+}
+
+// mixedMembers returns the release's refusal of a group that would hold members and added
+// together, or "" when they are alike.
+func (s *Server) mixedMembers(members, added []string) string {
+	if !s.prof.Has(release.GroupLevelCheck) && !s.prof.Has(release.GroupTypeCheck) {
+		return "" // 2.4.16 and 2.4.17
+	}
+	kinds := map[string]bool{}
+	for _, p := range append(append([]string{}, members...), added...) {
+		if s.prof.Has(release.GroupLevelCheck) {
+			kinds[privilege.LevelOf(p).String()] = true
+		} else {
+			kinds[privilege.ObjectType(p)] = true
+		}
+	}
+	if len(kinds) <= 1 {
+		return ""
+	}
+	if s.prof.Has(release.GroupLevelCheck) {
+		return "privileges are not the same privilege level"
+	}
+	return "privileges are not the same object type"
 }

@@ -8,9 +8,19 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 const rootToken = "root:Milvus"
+
+// eraVersion is a release of each error era, for the tests written per era: the latest 2.5,
+// the last 2.6 before descriptions, and the first release with them.
+var eraVersion = map[release.Era]release.Version{
+	release.E1: release.V(2, 5, 27),
+	release.E2: release.V(2, 6, 12),
+	release.E3: release.V(2, 6, 19),
+}
 
 // harness is an emulator behind a real HTTP server.
 type harness struct {

@@ -2,11 +2,12 @@ package emulator
 
 import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
-// bindRole binds a RoleReq, with its E3 description.
+// bindRole binds a RoleReq, with its description on releases that have one.
 func (s *Server) bindRole(body []byte) (name, db string, description *string, e *apiError) {
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		var rq roleReqE3
 		e = bind(body, &rq, req("RoleName", &rq.RoleName))
 		return rq.RoleName, rq.DbName, rq.Description, e
@@ -62,7 +63,7 @@ func (s *Server) describeRole(c *caller, body []byte) (any, *apiError) {
 		}
 	}
 	out := list(grants)
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		out["description"] = r.description
 	}
 	return out, nil
@@ -102,7 +103,7 @@ func (s *Server) createRole(c *caller, body []byte) (any, *apiError) {
 		return nil, s.rootcoord("", "role [name:%q] already exists", name)
 	}
 	if len(s.st.roles) >= s.opts.MaxRoles {
-		return nil, s.errLimit("unable to create role because the number of roles has reached the limit", s.opts.MaxRoles)
+		return nil, s.errLimit("create role", "unable to create role because the number of roles has reached the limit")
 	}
 	r := &role{grants: map[grantKey]string{}}
 	if description != nil {
@@ -136,7 +137,7 @@ func (s *Server) roleToChange(c *caller, body []byte, priv, verb string) (name s
 	return name, description, nil
 }
 
-// roles/alter (E3 only): AlterRole, CreateOwnership; sets the description.
+// roles/alter (release.Descriptions only): AlterRole, CreateOwnership; sets the description.
 func (s *Server) alterRole(c *caller, body []byte) (any, *apiError) {
 	name, description, e := s.roleToChange(c, body, "CreateOwnership", "altered")
 	if e != nil {

@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
-// TestIdempotency covers the rows of §4 that succeed when repeated or when there is nothing to do.
+// TestIdempotency covers the operations that succeed when repeated or when there is nothing to do.
 func TestIdempotency(t *testing.T) {
 	h := start(t, Options{})
 	mustNil(t, h.emu.CreateUser("bob", "secret1"))
@@ -195,15 +196,15 @@ func TestGroupLevelRules(t *testing.T) {
 	}
 }
 
-// TestMixedLevelGroupE1: E1 lets a group mix levels; a v2 grant then judges it by whichever
-// member the server stored first.
-func TestMixedLevelGroupE1(t *testing.T) {
+// TestMixedLevelGroupBefore254: before 2.5.4 a group may mix levels as long as its members
+// share an object type; a v2 grant then judges it by whichever member the server stored first.
+func TestMixedLevelGroupBefore254(t *testing.T) {
 	outcomes := map[bool]bool{}
 	for seed := int64(0); seed < 16; seed++ {
-		h := start(t, Options{Seed: seed})
+		h := start(t, Options{Seed: seed, Version: release.V(2, 5, 3)})
 		mustNil(t, h.emu.CreateRole("r"))
 		h.mustOK("privilege_groups/create", `{"privilegeGroupName":"mixed"}`)
-		h.mustOK("privilege_groups/add_privileges_to_group", `{"privilegeGroupName":"mixed","privileges":["Query","CreateDatabase"]}`)
+		h.mustOK("privilege_groups/add_privileges_to_group", `{"privilegeGroupName":"mixed","privileges":["CreateCollection","CreateDatabase"]}`)
 		got := decode(t, h.root("roles/grant_privilege_v2", `{"roleName":"r","privilege":"mixed","dbName":"db1","collectionName":"*"}`))
 		outcomes[got.Code == 0] = true
 	}
@@ -250,10 +251,10 @@ func TestDescribeDatabaseFilter(t *testing.T) {
 }
 
 func TestDescribeMissingUser(t *testing.T) {
-	for _, era := range []Era{E1, E3} {
-		h := start(t, Options{Era: era})
+	for _, era := range []release.Era{release.E1, release.E3} {
+		h := start(t, Options{Version: eraVersion[era]})
 		want := `{"code":0,"data":[]}`
-		if era == E3 {
+		if era == release.E3 {
 			want = `{"code":0,"data":[],"description":""}`
 		}
 		if got := h.root("users/describe", `{"userName":"ghost"}`); got != want {

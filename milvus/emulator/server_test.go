@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 var v2Routes = []string{"roles/grant_privilege_v2", "roles/revoke_privilege_v2"}
@@ -35,12 +36,14 @@ func TestRoutes(t *testing.T) {
 		opts   Options
 		probes []probe
 	}{
-		{"2.5", Options{}, append(append(probes(true, v2Routes...), probes(true, groupRoutes...)...),
+		{"2.5.27", Options{}, append(append(probes(true, v2Routes...), probes(true, groupRoutes...)...),
 			probe{"users/list", true}, probe{"roles/alter", false}, probe{"users/nope", false}, probe{"", false})},
-		{"2.4.3-2.4.15", Options{NoPrivilegeGroups: true}, append(append(probes(false, v2Routes...), probes(false, groupRoutes...)...),
+		{"2.4.15", Options{Version: release.V(2, 4, 15)}, append(append(probes(false, v2Routes...), probes(false, groupRoutes...)...),
 			probe{"roles/grant_privilege", true})},
-		{"2.4.16-2.4.17", Options{NoGrantV2: true}, append(probes(false, v2Routes...), probes(true, groupRoutes...)...)},
-		{"E3", Options{Era: E3}, []probe{{"roles/alter", true}}},
+		{"2.4.17", Options{Version: release.V(2, 4, 17)}, append(probes(false, v2Routes...), probes(true, groupRoutes...)...)},
+		{"2.4.18", Options{Version: release.V(2, 4, 18)}, append(probes(true, v2Routes...), probes(true, groupRoutes...)...)},
+		{"2.6.18", Options{Version: release.V(2, 6, 18)}, []probe{{"roles/alter", false}}},
+		{"2.6.19", Options{Version: release.V(2, 6, 19)}, []probe{{"roles/alter", true}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,7 +85,7 @@ func TestNotFoundIsGins(t *testing.T) {
 // TestNoBuiltinGroupsBefore2418: built-in groups are listed and refused by v1 only where they
 // exist.
 func TestNoBuiltinGroupsBefore2418(t *testing.T) {
-	h := start(t, Options{NoGrantV2: true})
+	h := start(t, Options{Version: release.V(2, 4, 17)})
 	mustNil(t, h.emu.CreateRole("r"))
 	if got := h.root("privilege_groups/list", `{}`); got != `{"code":0,"data":{"privilegeGroups":[]}}` {
 		t.Errorf("list: %s", got)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // step is one call of a scenario and the exact answer expected.
@@ -32,7 +33,7 @@ const publicGrants = `{"dbName":"*","grantor":"root","objectName":"*","objectTyp
 	`{"dbName":"*","grantor":"root","objectName":"*","objectType":"Global","privilege":"DescribeCollection"},` +
 	`{"dbName":"*","grantor":"root","objectName":"*","objectType":"Global","privilege":"ListAliases"}`
 
-// TestEndpointShapesE1 walks every endpoint of §1.2 once and checks the exact envelope.
+// TestEndpointShapesE1 walks every RBAC endpoint once and checks the exact envelope.
 func TestEndpointShapesE1(t *testing.T) {
 	h := start(t, Options{})
 	ok := `{"code":0,"data":{}}`
@@ -72,7 +73,7 @@ func TestEndpointShapesE1(t *testing.T) {
 
 // TestEndpointShapesE3 checks the E3 additions: descriptions and roles/alter.
 func TestEndpointShapesE3(t *testing.T) {
-	h := start(t, Options{Era: E3})
+	h := start(t, Options{Version: eraVersion[release.E3]})
 	ok := `{"code":0,"data":{}}`
 	runSteps(t, h, []step{
 		{"describe of root has a description", "users/describe", `{"userName":"root"}`, 200, `{"code":0,"data":[],"description":""}`},
@@ -144,7 +145,7 @@ func TestPrivilegeGroupsListShape(t *testing.T) {
 }
 
 func TestGroupVersionChangesBuiltins(t *testing.T) {
-	h := start(t, Options{GroupVersion: privilege.V3_0})
+	h := start(t, Options{Version: release.V(3, 0, 0)})
 	body := h.root("privilege_groups/list", `{}`)
 	if !strings.Contains(body, "CreateSnapshot") {
 		t.Errorf("3.0 built-ins lack CreateSnapshot: %s", body)

@@ -1,7 +1,11 @@
 package emulator
 
 import (
+	"sort"
+	"strings"
+
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // users/list: ListCredUsers, SelectOwnership. Every user, root included, in etcd key order.
@@ -29,24 +33,60 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 	if e := s.validateUsername(rq.UserName); e != nil {
 		return nil, e
 	}
-	var roles []string
+	roles := s.userRoles(rq.UserName)
 	description := ""
 	if u, ok := s.st.users[rq.UserName]; ok {
-		roles = sortedKeys(u.roles)
 		description = u.description
 	}
 	out := list(roles)
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		out["description"] = description
 	}
 	return out, nil
+}
+
+// userRoles is what the catalog's getRolesByUsername answers for name: the role of each
+// role-mapping key "<user>/<role>" under the user's prefix, in etcd key order (bytewise).
+//
+// Releases without release.ExactUserRoleLookup load the keys by the bare prefix "<name>" (no
+// trailing "/"), so they also meet the keys of every user whose name starts with name
+// ("app_ingest/r2" for "app"); typeutil.After finds no "<name>/" in those, returns "", and the
+// "" passes the length check and is appended: one empty role name per such key (milvus#46676,
+// kv_catalog.go getRolesByUsername). A user that does not exist gets the same "" entries.
+// Callers hold s.mu.
+func (s *Server) userRoles(name string) []string {
+	if s.prof.Has(release.ExactUserRoleLookup) {
+		if u, ok := s.st.users[name]; ok {
+			return sortedKeys(u.roles)
+		}
+		return nil
+	}
+	var keys []string
+	for userName, u := range s.st.users {
+		if !strings.HasPrefix(userName, name) {
+			continue
+		}
+		for r := range u.roles {
+			keys = append(keys, userName+"/"+r)
+		}
+	}
+	sort.Strings(keys)
+	var roles []string
+	for _, k := range keys {
+		role, own := strings.CutPrefix(k, name+"/")
+		if !own {
+			role = ""
+		}
+		roles = append(roles, role)
+	}
+	return roles
 }
 
 // users/create: CreateCredential, CreateOwnership.
 func (s *Server) createUser(c *caller, body []byte) (any, *apiError) {
 	var name, password string
 	var description *string
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		var rq passwordReqE3
 		if e := bind(body, &rq, req("UserName", &rq.UserName), req("Password", &rq.Password)); e != nil {
 			return nil, e
@@ -71,16 +111,20 @@ func (s *Server) createUser(c *caller, body []byte) (any, *apiError) {
 	if e := validateDescription("user", description); e != nil {
 		return nil, e
 	}
-	// MetaTable.AddCredential checks the limit before the name (M2.5). The contract does not
-	// say whether E2/E3 swapped the two; the emulator keeps this order in every era.
-	if len(s.st.users) >= s.opts.MaxUsers {
-		return nil, s.errLimit("unable to add user because the number of users has reached the limit", s.opts.MaxUsers)
+	// 2.4 and 2.5 (MetaTable.AddCredential) check the limit before the name; the WAL releases
+	// (MetaTable.CheckIfAddCredential, 2.6.5 on) check the name first.
+	full := len(s.st.users) >= s.opts.MaxUsers
+	if full && !s.prof.Has(release.WALErrors) {
+		return nil, s.errLimit("add credential", "unable to add user because the number of users has reached the limit")
 	}
 	if _, ok := s.st.users[name]; ok {
-		if s.opts.Era == E3 {
+		if s.era() == release.E3 {
 			return nil, invalid("user already exists: %s", name)
 		}
 		return nil, fail(codeUnexpected, "user already exists: %s", name)
+	}
+	if full {
+		return nil, s.errLimit("add credential", "unable to add user because the number of users has reached the limit")
 	}
 	u := &user{pwHash: hashPassword(name, password), roles: map[string]bool{}}
 	if description != nil {
@@ -96,7 +140,7 @@ func (s *Server) createUser(c *caller, body []byte) (any, *apiError) {
 func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 	var name, oldPassword, newPassword string
 	var description *string
-	if s.opts.Era == E3 {
+	if s.prof.Has(release.Descriptions) {
 		var rq newPasswordReqE3
 		if e := bind(body, &rq, req("UserName", &rq.UserName)); e != nil {
 			return nil, e
@@ -137,7 +181,7 @@ func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 	if !exists {
 		// Only a superuser gets here. The contract is silent; the newest era checks that the
 		// user exists, so the emulator refuses instead of creating the user.
-		if s.opts.Era == E3 {
+		if s.era() == release.E3 {
 			return nil, invalid("user %q not found", name)
 		}
 		return nil, fail(codeUnexpected, "not found the user, maybe the user isn't existed or internal system error")

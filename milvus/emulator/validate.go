@@ -4,9 +4,10 @@ import (
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
-// The proxy validators of internal/proxy/util.go (milvus-rest-rbac.md §3). Their messages are
+// The proxy validators of internal/proxy/util.go. Their messages are
 // merr wraps, so they read the same in every era: E3 reports the full chain, E1/E2 the innermost
 // wrapper, and for these the two coincide.
 
@@ -22,7 +23,7 @@ func isAlpha(c byte) bool  { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 func isNumber(c byte) bool { return c >= '0' && c <= '9' }
 
 // validateUsername is ValidateUsername: trimmed, 1..32 bytes, a letter first, then letters,
-// digits and "_"; "." and "-" too from 2.6.0, i.e. in E2 and E3 (E1 emulates 2.5).
+// digits and "_"; "." and "-" too from 2.6.0 (release.DottedUserNames).
 func (s *Server) validateUsername(name string) *apiError {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -34,7 +35,7 @@ func (s *Server) validateUsername(name string) *apiError {
 	if !isAlpha(name[0]) {
 		return invalid("invalid user name %s, the first character must be a letter, but got %s", name, string(name[0]))
 	}
-	dotDash := s.opts.Era != E1
+	dotDash := s.prof.Has(release.DottedUserNames)
 	for i := 1; i < len(name); i++ {
 		c := name[i]
 		if c == '_' || isAlpha(c) || isNumber(c) || (dotDash && (c == '.' || c == '-')) {
@@ -149,7 +150,7 @@ func validateDatabaseName(name string) *apiError {
 	return nil
 }
 
-// validateDescription bounds an E3 description.
+// validateDescription bounds a description (release.Descriptions).
 func validateDescription(what string, d *string) *apiError {
 	if d != nil && len(*d) > maxDescriptionLength {
 		return fail(codeParameterInvalid, "the length of %s description must be not greater than limit: invalid parameter[%d out of range 0 <= value <= %d]",
