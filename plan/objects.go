@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,7 +29,7 @@ func (p *Plan) NamedDatabases() []string {
 			set[s.Grant.Database] = true
 		}
 	}
-	return sortedSet(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // NamedObjects returns, for each database, the collection or user names (not "*") that the
@@ -45,7 +47,7 @@ func (p *Plan) NamedObjects() map[string][]string {
 	}
 	out := map[string][]string{}
 	for db, set := range sets {
-		out[db] = sortedSet(set)
+		out[db] = slices.Sorted(maps.Keys(set))
 	}
 	return out
 }
@@ -96,13 +98,4 @@ func (p *Plan) ResolveNames(o Objects, need string) error {
 		return fmt.Errorf("%d grant(s) the server cannot store as written:\n  - %s", len(problems), strings.Join(problems, "\n  - "))
 	}
 	return nil
-}
-
-func sortedSet(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
