@@ -10,9 +10,9 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 )
 
-// FormatVersion is the version of the JSON documents of this package. It changes when a
-// field changes meaning or goes away, not when one is added.
-const FormatVersion = "1"
+// FormatVersion is the format_version of the JSON documents of this package, "MAJOR.MINOR"
+// under the rule every JSON document of milvus-rbac follows (docs/json-formats.md).
+const FormatVersion = "1.0"
 
 // Format is an output format of the access command.
 type Format string
