@@ -167,7 +167,7 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 		Usage:   "access control as code for Milvus and Zilliz Cloud",
 		Version: command.Version,
 		Description: "Describe users, roles, grants and privilege groups in a YAML file; plan, apply, " +
-			"check drift, export.\n\n" + exitCodes,
+			"check drift, export the cluster, show effective access, check it against a policy.\n\n" + exitCodes,
 		Reader: stdin, Writer: stdout, ErrWriter: stderr,
 		Suggest:              true,
 		EnableBashCompletion: true,
@@ -303,6 +303,11 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					"   source <(milvus-rbac completion bash)     # bash; for good: milvus-rbac completion bash > ~/.local/share/bash-completion/completions/milvus-rbac\n" +
 					"   source <(milvus-rbac completion zsh)      # zsh (after compinit); for good: milvus-rbac completion zsh > \"${fpath[1]}/_milvus-rbac\"\n" +
 					"   milvus-rbac completion fish | source      # fish; for good: milvus-rbac completion fish > ~/.config/fish/completions/milvus-rbac.fish",
+				BashComplete: func(c *cli.Context) {
+					for _, shell := range shells {
+						fmt.Fprintln(c.App.Writer, shell)
+					}
+				},
 				Action: func(c *cli.Context) error {
 					script, err := completionScript(c.App, c.Args().First())
 					if err != nil {
@@ -397,8 +402,11 @@ func completionScript(app *cli.App, shell string) (string, error) {
 	case "":
 		return "", errors.New("completion needs a shell: bash, zsh or fish")
 	}
-	return "", fmt.Errorf("completion %s: unknown shell%s; use bash, zsh or fish", shell, problem.DidYouMean(shell, []string{"bash", "fish", "zsh"}))
+	return "", fmt.Errorf("completion %s: unknown shell%s; use bash, zsh or fish", shell, problem.DidYouMean(shell, shells))
 }
+
+// shells are the shells completion writes a script for.
+var shells = []string{"bash", "fish", "zsh"}
 
 const bashCompletion = `# bash completion for milvus-rbac: source <(milvus-rbac completion bash)
 _milvus_rbac() {

@@ -448,3 +448,28 @@ func TestReadmeGoVersionMatchesGoMod(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeShowsRealHelp: the README's outputs of --help, help plan and completion bash are
+// what the binary prints.
+func TestReadmeShowsRealHelp(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cluster{}
+	for _, args := range [][]string{{"--help"}, {"help", "plan"}, {"completion", "bash"}} {
+		cmd := "$ milvus-rbac " + strings.Join(args, " ") + "\n"
+		i := strings.Index(string(readme), cmd)
+		if i < 0 {
+			t.Errorf("README does not show %q", cmd)
+			continue
+		}
+		block := string(readme)[i+len(cmd):]
+		block = block[:strings.Index(block, "```")]
+		r := c.run(t, nil, args...)
+		expect(t, r, 0)
+		if block != r.Stdout {
+			t.Errorf("README's %q differs from the binary's output:\n%s\n--- binary:\n%s", cmd, block, r.Stdout)
+		}
+	}
+}
