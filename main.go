@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -27,6 +28,8 @@ import (
 )
 
 func main() {
+	info, _ := debug.ReadBuildInfo()
+	command.Version = toolVersion(command.Version, info)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	in := watchInterrupts(context.Background(), sigs, os.Stderr, func() { os.Exit(130) })
@@ -329,6 +332,16 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 	return code
 }
 
+// toolVersion is the version set at build time (make build: the git description), or else
+// the module version of `go install github.com/milvus-rbac/milvus-rbac@v1.2.3`, or "dev". Saved
+// plans record it, and apply --plan refuses a plan of another version.
+func toolVersion(set string, info *debug.BuildInfo) string {
+	if set != "dev" || info == nil || info.Main.Version == "" || info.Main.Version == "(devel)" {
+		return set
+	}
+	return info.Main.Version
+}
+
 // versionLine is what `version` and `--version` print.
 func versionLine() string {
 	return fmt.Sprintf("milvus-rbac %s (%s, %s/%s)", command.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
@@ -364,9 +377,9 @@ func usageError(c *cli.Context, err error) error {
 	if i := strings.Index(msg, notDefined); i >= 0 {
 		given := strings.TrimLeft(msg[i+len(notDefined):], "-")
 		var names []string
-		flags := c.App.Flags
-		if c.Command != nil && c.Command.Name != "" {
-			flags = c.Command.Flags
+		flags, help := c.App.Flags, "milvus-rbac help"
+		if c.Command != nil && c.App.Command(c.Command.Name) != nil {
+			flags, help = c.Command.Flags, "milvus-rbac help "+c.Command.Name
 		}
 		for _, f := range flags {
 			names = append(names, f.Names()...)
@@ -376,7 +389,7 @@ func usageError(c *cli.Context, err error) error {
 		if s := problem.Suggest(given, names); s != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", dashed(s))
 		}
-		return fmt.Errorf("unknown flag %s%s; run `milvus-rbac help %s` for the flags", dashed(given), hint, c.Command.Name)
+		return fmt.Errorf("unknown flag %s%s; run `%s` for the flags", dashed(given), hint, help)
 	}
 	return err
 }

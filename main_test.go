@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -86,5 +87,25 @@ func TestFlagCount(t *testing.T) {
 	}
 	if flagOnCommandLine(args, "token") {
 		t.Error("token is not on the command line")
+	}
+}
+
+func TestToolVersion(t *testing.T) {
+	installed := &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}
+	local := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
+	cases := []struct {
+		set  string
+		info *debug.BuildInfo
+		want string
+	}{
+		{"v1.0.0-3-gabc", installed, "v1.0.0-3-gabc"}, // make build wins
+		{"dev", installed, "v1.2.3"},                  // go install @v1.2.3
+		{"dev", local, "dev"},                         // go build in a checkout
+		{"dev", nil, "dev"},
+	}
+	for _, c := range cases {
+		if got := toolVersion(c.set, c.info); got != c.want {
+			t.Errorf("toolVersion(%q, %v) = %q, want %q", c.set, c.info, got, c.want)
+		}
 	}
 }
