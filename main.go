@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -326,11 +327,19 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 		cmd.OnUsageError = app.OnUsageError
 	}
 	if err := app.RunContext(ctx, args); err != nil {
-		fmt.Fprintf(stderr, "Error: %s\n", strings.TrimSpace(err.Error()))
+		msg := strings.TrimSpace(err.Error())
+		if m := requiredFlagRE.FindStringSubmatch(msg); m != nil {
+			msg = fmt.Sprintf("--%s is required", strings.Join(strings.Split(m[1], `", "`), " and --"))
+		}
+		fmt.Fprintf(stderr, "Error: %s\n", msg)
 		return command.ExitError
 	}
 	return code
 }
+
+// requiredFlagRE matches urfave/cli's message for missing required flags, reworded in the
+// tool's style.
+var requiredFlagRE = regexp.MustCompile(`^Required flags? "(.*)" not set$`)
 
 // toolVersion is the version set at build time (make build: the git description), or else
 // the module version of `go install github.com/milvus-rbac/milvus-rbac@v1.2.3`, or "dev". Saved

@@ -44,12 +44,10 @@ func Export(ctx context.Context, s Streams, o ExportOptions) int {
 	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
 	// The schema reference must be right where the file lands: relative to the file's
 	// directory when a schema.json of this format is found there or above it, else none.
-	dir := "."
 	if !toStdout {
-		dir = filepath.Dir(o.Output)
+		out.Schema = spec.SchemaRefFor(filepath.Dir(o.Output))
 	}
-	out.Schema = spec.SchemaRefFor(dir)
-	out.NoSchemaComment = toStdout || out.Schema == ""
+	out.NoSchemaComment = out.Schema == ""
 	if toStdout {
 		if err := spec.Encode(s.Out, out); err != nil {
 			return fail(s, fmt.Errorf("export: %w", err))

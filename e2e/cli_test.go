@@ -204,6 +204,7 @@ func TestHelpSuggestionsVersionCompletion(t *testing.T) {
 		expect(t, c.run(t, nil, "completion", shell), 0, want)
 	}
 	expect(t, c.run(t, nil, "completion", "bsh"), 1, `unknown shell (did you mean "bash"?)`)
+	expect(t, c.run(t, nil, "check", "-f", quickstart), 1, "Error: --policy is required")
 	// What the bash script asks the binary for: the commands, then a command's flags.
 	r = c.run(t, nil, "--generate-bash-completion")
 	expect(t, r, 0, "plan\n", "apply\n", "export\n")

@@ -123,6 +123,7 @@ func TestMarkdownAndDiffFormats(t *testing.T) {
 	r = c.run(t, nil, "plan", "-f", quickstart, "--format", "diff")
 	expect(t, r, 0, "--- live/user/bob\n+++ desired/user/bob\n", "-roles: [reader, writer]\n+roles: [reader]\n")
 	expect(t, c.run(t, nil, "plan", "-f", quickstart, "--format", "yaml"), 1, `unknown --format "yaml"`)
+	expect(t, c.run(t, nil, "plan", "-f", quickstart, "--format", "markdwon"), 1, `unknown --format "markdwon" (did you mean "markdown"?): use one of text, json, markdown, diff`)
 }
 
 // TestCIExamplesUseRealCommands checks that every milvus-rbac command in the CI examples exists
