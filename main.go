@@ -461,7 +461,13 @@ _milvus_rbac() {
     _files
   fi
 }
-compdef _milvus_rbac milvus-rbac
+# Installed in $fpath as _milvus-rbac, zsh runs this file to complete: complete at once.
+# Sourced, it registers the function.
+if [ "$funcstack[1]" = "_milvus-rbac" ]; then
+  _milvus_rbac "$@"
+else
+  compdef _milvus_rbac milvus-rbac
+fi
 `
 
 // isTerminal reports whether r is a terminal. /dev/null is a character device but not a

@@ -200,7 +200,7 @@ func TestHelpSuggestionsVersionCompletion(t *testing.T) {
 	r = c.run(t, nil, "--version")
 	expect(t, r, 0, "milvus-rbac dev (go")
 	for shell, want := range map[string]string{"bash": "complete -o bashdefault -o default -F _milvus_rbac milvus-rbac",
-		"zsh": "compdef _milvus_rbac milvus-rbac", "fish": "complete -c milvus-rbac"} {
+		"zsh": "  compdef _milvus_rbac milvus-rbac", "fish": "complete -c milvus-rbac"} {
 		expect(t, c.run(t, nil, "completion", shell), 0, want)
 	}
 	expect(t, c.run(t, nil, "completion", "bsh"), 1, `unknown shell (did you mean "bash"?)`)
