@@ -8,6 +8,7 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/access"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -96,6 +97,9 @@ func checkAskedPrivilege(name string) error {
 	case privilege.IsLegacyGroup(name) || name == privilege.Wildcard || name == "All":
 		return fmt.Errorf("--can %s: Milvus checks requests against single privileges; name one, such as Insert or CreateCollection", name)
 	case !privilege.Known(name):
+		if hint := problem.DidYouMean(name, privilege.Singles()); hint != "" {
+			return fmt.Errorf("--can %s: unknown privilege%s", name, hint)
+		}
 		return fmt.Errorf("--can %s: unknown privilege; names are case-sensitive, such as Insert, Search, CreateCollection", name)
 	}
 	return nil

@@ -1,18 +1,17 @@
 package command
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-multierror"
 
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
-	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
 // Exit codes, the same for every command.
@@ -23,6 +22,8 @@ const (
 	ExitError = 1
 	// ExitChanges: changes are present (plan --detailed-exitcode, drift).
 	ExitChanges = 2
+	// ExitViolations: check found the policy violated (invalid input is ExitError).
+	ExitViolations = 3
 )
 
 // Streams are where a command reads and writes. Results go to Out, progress and errors to Err.
@@ -67,10 +68,35 @@ type Connection struct {
 	Warn func(msg string)
 }
 
-// client builds the REST client.
+// check refuses connection settings that cannot work, naming the flag: they would otherwise
+// be accepted silently (a negative --retries meant none, --concurrency 0 a default).
+func (c Connection) check() error {
+	var errs *multierror.Error
+	if c.Concurrency < 1 {
+		errs = problem.Append(errs, fmt.Errorf("--concurrency %d: give 1 or more calls at once", c.Concurrency))
+	}
+	if c.Retries < 0 {
+		errs = problem.Append(errs, fmt.Errorf("--retries %d: give 0 (never retry) or more", c.Retries))
+	}
+	if c.Timeout <= 0 {
+		errs = problem.Append(errs, fmt.Errorf("--timeout %s: give a duration above 0, such as 30s", c.Timeout))
+	}
+	if c.Deadline < 0 {
+		errs = problem.Append(errs, fmt.Errorf("--deadline %s: give 0 (no deadline) or a duration, such as 10m", c.Deadline))
+	}
+	if c.Rate < 0 {
+		errs = problem.Append(errs, fmt.Errorf("--rate %g: give 0 (no limit) or a number of calls per second", c.Rate))
+	}
+	return errs.ErrorOrNil()
+}
+
+// client checks the settings and builds the REST client.
 func (c Connection) client() (*milvus.Client, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	retries := c.Retries
-	if retries <= 0 {
+	if retries == 0 {
 		retries = milvus.NoRetries
 	}
 	version, err := parseMilvusVersion(c.MilvusVersion)
@@ -97,22 +123,11 @@ func (c Connection) client() (*milvus.Client, error) {
 // Version is the tool's version, set at build time with -ldflags "-X ...command.Version=...".
 var Version = "dev"
 
-// fail prints err (and a hint when the cause is known) and returns ExitError.
+// fail prints err (and a hint when the cause is known) and returns ExitError. Every error
+// reads the same way: "Error: message", or "Error: N problems:" and one "  - problem" per
+// line (problem.Format), whether it lists file problems or failed steps.
 func fail(s Streams, err error) int {
-	var problems *spec.Problems
-	if errors.As(err, &problems) {
-		fmt.Fprintf(s.Err, "Error: %s\n", problems.Error())
-		return ExitError
-	}
-	var merr *multierror.Error
-	if errors.As(err, &merr) && len(merr.Errors) > 1 {
-		fmt.Fprintf(s.Err, "Error: %d problems:\n", len(merr.Errors))
-		for _, e := range merr.Errors {
-			fmt.Fprintf(s.Err, "  - %s\n", e)
-		}
-	} else {
-		fmt.Fprintf(s.Err, "Error: %s\n", err)
-	}
+	fmt.Fprintf(s.Err, "Error: %s\n", strings.TrimSpace(err.Error()))
 	if h := milvus.Hint(err); h != "" {
 		fmt.Fprintf(s.Err, "Hint: %s\n", h)
 	}
@@ -121,13 +136,6 @@ func fail(s Streams, err error) int {
 
 func (ses *session) textOptions(s Streams) plan.TextOptions {
 	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
-}
-
-// IsTerminal reports whether f is a terminal (a character device); main uses it to fill
-// Streams.
-func IsTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // parseMilvusVersion reads --milvus-version: "" is the zero version (infer it).

@@ -11,6 +11,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -145,7 +146,7 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 		pw, err := u.Password.Resolve(ses.spec.Dir())
 		if err != nil {
 			mu.Lock()
-			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", name, err))
+			errs = problem.Append(errs, fmt.Errorf("user %q: %w", name, err))
 			mu.Unlock()
 			continue
 		}
@@ -155,7 +156,7 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 			defer mu.Unlock()
 			switch {
 			case err != nil:
-				errs = multierror.Append(errs, fmt.Errorf("check the password of user %q: %w", name, err))
+				errs = problem.Append(errs, fmt.Errorf("check the password of user %q: %w", name, err))
 			case !ok:
 				mismatch[name] = true
 			}
@@ -176,23 +177,23 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 			continue
 		}
 		if st.Password == nil {
-			errs = multierror.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
+			errs = problem.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
 			continue
 		}
 		pw, err := st.Password.Resolve(ses.spec.Dir())
 		if err != nil {
-			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
+			errs = problem.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
 			continue
 		}
 		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
-			errs = multierror.Append(errs, err)
+			errs = problem.Append(errs, err)
 			continue
 		}
 		current[st.User] = pw
 		if st.Action == plan.UpdatePassword {
 			old, err := st.PreviousPassword.Resolve(ses.spec.Dir())
 			if err != nil {
-				errs = multierror.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
+				errs = problem.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
 				continue
 			}
 			previous[st.User] = old
@@ -204,4 +205,12 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 // applyOptions are the apply options of this session's plan.
 func (ses *session) applyOptions(o Connection, current, previous map[string]string, s Streams) apply.Options {
 	return apply.Options{Concurrency: o.Concurrency, Passwords: current, PreviousPasswords: previous, Progress: s.Err}
+}
+
+// warnLimits warns on Err when the plan takes the cluster past Milvus's default limits on
+// users or roles, so that nobody learns it from an apply that fails half-way.
+func (ses *session) warnLimits(s Streams) {
+	for _, w := range plan.LimitWarnings(ses.live.State, plan.Simulate(ses.live.State, ses.plan)) {
+		s.logf("Warning: %s.\n", w)
+	}
 }

@@ -24,7 +24,7 @@ func problems(t *testing.T, src string) []string {
 	if !errors.As(err, &ps) {
 		t.Fatalf("want *Problems, got %T: %v", err, err)
 	}
-	return strings.Split(ps.Error(), "\n")
+	return ps.Lines()
 }
 
 // TestParseInvalid asserts the exact messages, with file, line and path, of files that break
@@ -44,7 +44,7 @@ func TestParseInvalid(t *testing.T) {
 		},
 		"version as a string": {
 			src:  "version: \"1\"\n",
-			want: []string{`access.yaml:1: version: unknown version "1" (known versions: 1)`},
+			want: []string{`access.yaml:1: version: must be the number 1, not the string "1": write version: 1 without quotes`},
 		},
 		"previous password without password": {
 			src:  "version: 1\nusers:\n  - name: alice\n    previous_password: {env: OLD}\n",
@@ -60,7 +60,7 @@ func TestParseInvalid(t *testing.T) {
 		},
 		"not a mapping": {
 			src:  "- version: 1\n",
-			want: []string{`access.yaml:1: the document must be a mapping with keys version, mode, protect, privilege_groups, roles, users`},
+			want: []string{`access.yaml:1: the document must be a mapping with keys version, mode, password_policy, protect, privilege_groups, roles, users`},
 		},
 		"invalid YAML with its line": {
 			src:  "version: 1\nroles: [reader,\n",

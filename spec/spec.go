@@ -43,6 +43,9 @@ type Spec struct {
 	// Schema is the $schema reference of the file's yaml-language-server comment, kept so
 	// that Encode writes back the one the file had; empty when it had none.
 	Schema string
+	// NoSchemaComment makes Encode write no yaml-language-server comment (a file written
+	// where no schema.json can be found).
+	NoSchemaComment bool
 	// State is the desired state, normalised: grants carry their derived object type and
 	// defaults, the companions of Load and Flush are not added (package plan does that).
 	State *State
