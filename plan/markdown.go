@@ -57,7 +57,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 	}
 	var notes []string
 	for _, k := range p.Kept {
-		notes = append(notes, "- "+k)
+		notes = append(notes, "- "+k.Note)
 	}
 	if !p.Unmanaged.Empty() {
 		notes = append(notes, fmt.Sprintf("- Unmanaged (not in the file, left alone in mode %s): %s.", p.Mode, p.Unmanaged.String()))

@@ -19,7 +19,48 @@ type Plan struct {
 	Unmanaged Unmanaged `json:"unmanaged"`
 	// Kept lists changes the file asks for that the plan refuses, each with the reason
 	// (the connecting user is never dropped and never loses a role, ...).
-	Kept []string `json:"kept,omitempty"`
+	Kept []Kept `json:"-"`
+	// Skipped lists what a mode that is not additive would revoke inside the listed objects
+	// (grants of listed roles, roles of listed users, members of listed groups): in additive
+	// mode the plan leaves them, and says so. Empty in other modes.
+	Skipped []Step `json:"-"`
+}
+
+// Kept is a change the file asks for that the plan refuses to make.
+type Kept struct {
+	// Step is the step the plan would take otherwise.
+	Step Step
+	// Because says whom the refusal protects.
+	Because KeptBecause
+	// Who is the user (or, for a privilege group, the role) the refusal protects.
+	Who string
+	// Also are steps refused with Step: the revokes of a role's grants before its drop.
+	Also []Step
+	// Note says what is kept and why, for people: "user ops keeps role admin: it is the user
+	// milvus-rbac connects as".
+	Note string
+}
+
+// KeptBecause is why a change is refused.
+type KeptBecause int
+
+const (
+	// KeptForConnectedUser: the change would drop the user milvus-rbac connects as, take a
+	// role from it, or change its password. It depends on who runs the tool: as another user
+	// the plan makes it, so drift reports it whoever connects.
+	KeptForConnectedUser KeptBecause = iota + 1
+	// KeptForProtected: the change would take something from a protected user or role, which
+	// no plan touches, whoever connects.
+	KeptForProtected
+)
+
+// KeptNotes are the notes of p.Kept, in order.
+func (p *Plan) KeptNotes() []string {
+	var out []string
+	for _, k := range p.Kept {
+		out = append(out, k.Note)
+	}
+	return out
 }
 
 // Unmanaged names live objects outside the plan's scope.
