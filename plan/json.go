@@ -33,6 +33,10 @@ type Document struct {
 	// AccessDelta is how the plan changes each user's effective access (package access,
 	// UserDelta), filled in by the caller; absent when not computed.
 	AccessDelta json.RawMessage `json:"access_delta,omitempty"`
+	// AccessSummary is the compact form of AccessDelta (package access, Compact): the changes
+	// many users share folded, with every user named, the others per user, and each group's
+	// privileges once; filled in by the caller.
+	AccessSummary json.RawMessage `json:"access_summary,omitempty"`
 	// CheckPasswords records that passwords were probed (plan --check-passwords), so that
 	// apply --plan plans again the same way.
 	CheckPasswords bool `json:"check_passwords,omitempty"`
