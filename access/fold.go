@@ -178,7 +178,7 @@ func Compress(ds []UserDelta) Compact {
 			out.Users = append(out.Users, rest)
 		}
 	}
-	out.Groups = groupsOf(out)
+	out.Groups = append([]GroupPrivileges{}, groupsOf(out)...)
 	return out
 }
 
