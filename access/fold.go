@@ -48,15 +48,15 @@ type Fold struct {
 	Direction Direction `json:"direction"`
 	UserKind  UserKind  `json:"user_kind"`
 	// Roles are the roles the changes come through ("public" for its automatic grants).
-	Roles   []string     `json:"roles"`
-	Changes []FoldChange `json:"changes"`
+	Roles   []string `json:"roles"`
+	Changes []Brief  `json:"changes"`
 	// Users are all the users concerned, sorted.
 	Users []string `json:"users"`
 }
 
-// FoldChange is one change of a fold: as in UserDelta, without the user's own path;
-// PrivilegeCount is how many privileges it covers (Compact.Groups lists them).
-type FoldChange struct {
+// Brief is a change in the compact form: as in UserDelta, without the user's own path and
+// with the privileges of a group counted (Compact.Groups lists them).
+type Brief struct {
 	Change         Change `json:"-"`
 	Privilege      string `json:"privilege"`
 	ObjectType     string `json:"object_type,omitempty"`
@@ -64,9 +64,32 @@ type FoldChange struct {
 	Object         string `json:"object"`
 	PrivilegeCount int    `json:"privilege_count,omitempty"`
 	Through        string `json:"through,omitempty"`
-	// Summary is the change without its verb and roles: "CollectionReadWrite on default.*
-	// (25 privileges)".
+	// Roles are the roles it comes through; in a fold, Fold.Roles says it once.
+	Roles      []string `json:"roles,omitempty"`
+	Escalation bool     `json:"escalation,omitempty"`
+	Reason     string   `json:"reason,omitempty"`
+	// Summary is the change without its verb (and, in a fold, without its roles):
+	// "CollectionReadWrite on default.* (25 privileges)".
 	Summary string `json:"summary"`
+}
+
+// brief is the compact form of c, with or without its roles.
+func brief(c Change, roles bool) Brief {
+	b := Brief{Change: c, Privilege: c.Privilege, ObjectType: c.ObjectType, Database: c.Database, Object: c.Object,
+		PrivilegeCount: len(c.Privileges), Through: c.Through, Escalation: c.Escalation, Reason: c.Reason,
+		Summary: c.phraseWith(plain, roles)}
+	if roles {
+		b.Roles = c.Roles
+	}
+	return b
+}
+
+// BriefUser is what one user gains and loses outside the folds.
+type BriefUser struct {
+	User     string   `json:"user"`
+	UserKind UserKind `json:"user_kind"`
+	Gained   []Brief  `json:"gained,omitempty"`
+	Lost     []Brief  `json:"lost,omitempty"`
 }
 
 // GroupPrivileges lists once the privileges that changes name by a group: "CollectionReadWrite
@@ -86,7 +109,7 @@ type Compact struct {
 	Folds  []Fold `json:"folds"`
 	// Users are the changes not folded, per user; a user whose changes are all folded is
 	// left out.
-	Users  []UserDelta       `json:"users"`
+	Users  []BriefUser       `json:"users"`
 	Groups []GroupPrivileges `json:"groups"`
 }
 
@@ -124,7 +147,7 @@ func Compress(ds []UserDelta) Compact {
 			note(key{Lose, kindOf(d), c.signature()}, c, d.User)
 		}
 	}
-	out := Compact{FoldAt: FoldAt, Folds: []Fold{}, Users: []UserDelta{}, Groups: []GroupPrivileges{}}
+	out := Compact{FoldAt: FoldAt, Folds: []Fold{}, Users: []BriefUser{}, Groups: []GroupPrivileges{}}
 	folded := map[key]bool{}
 	// One fold per direction, kind, roles and set of users: "role writer: 300 new users gain
 	// CollectionReadWrite on default.* (25 privileges), DatabaseReadOnly on default.* (2
@@ -148,9 +171,7 @@ func Compress(ds []UserDelta) Compact {
 			index[fk] = i
 			out.Folds = append(out.Folds, Fold{Direction: k.dir, UserKind: k.kind, Roles: roles, Users: us})
 		}
-		out.Folds[i].Changes = append(out.Folds[i].Changes, FoldChange{Change: c, Privilege: c.Privilege,
-			ObjectType: c.ObjectType, Database: c.Database, Object: c.Object, PrivilegeCount: len(c.Privileges),
-			Through: c.Through, Summary: c.phraseWith(plain, false)})
+		out.Folds[i].Changes = append(out.Folds[i].Changes, brief(c, false))
 	}
 	// Gains before losses, each in order of first appearance.
 	slices.SortStableFunc(out.Folds, func(a, b Fold) int {
@@ -163,15 +184,15 @@ func Compress(ds []UserDelta) Compact {
 		return 0
 	})
 	for _, d := range ds {
-		rest := UserDelta{User: d.User, Created: d.Created, Dropped: d.Dropped, Escalation: d.Escalation}
+		rest := BriefUser{User: d.User, UserKind: kindOf(d)}
 		for _, c := range d.Gained {
 			if c.Escalation || !folded[key{Gain, kindOf(d), c.signature()}] {
-				rest.Gained = append(rest.Gained, c)
+				rest.Gained = append(rest.Gained, brief(c, true))
 			}
 		}
 		for _, c := range d.Lost {
 			if !folded[key{Lose, kindOf(d), c.signature()}] {
-				rest.Lost = append(rest.Lost, c)
+				rest.Lost = append(rest.Lost, brief(c, true))
 			}
 		}
 		if len(rest.Gained)+len(rest.Lost) > 0 {
@@ -205,11 +226,8 @@ func groupsOf(c Compact) []GroupPrivileges {
 		}
 	}
 	for _, d := range c.Users {
-		for _, ch := range d.Gained {
-			add(ch)
-		}
-		for _, ch := range d.Lost {
-			add(ch)
+		for _, b := range slices.Concat(d.Gained, d.Lost) {
+			add(b.Change)
 		}
 	}
 	// A label that names two different sets (same group, same count) would mislead: number them.

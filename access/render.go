@@ -336,7 +336,8 @@ func WriteDeltaText(w io.Writer, ds []UserDelta) error {
 	}
 	for _, d := range c.Users {
 		ew.printf("  %s\n", userHeading(d, plain))
-		for _, ch := range d.Gained {
+		for _, b := range d.Gained {
+			ch := b.Change
 			mark := " "
 			if ch.Escalation {
 				mark = "⚠"
@@ -347,7 +348,8 @@ func WriteDeltaText(w io.Writer, ds []UserDelta) error {
 			}
 			writeUncertain(ew, ch, "        %s\n")
 		}
-		for _, ch := range d.Lost {
+		for _, b := range d.Lost {
+			ch := b.Change
 			ew.printf("      loses %s\n", ch.phrase(plain))
 			writeUncertain(ew, ch, "        %s\n")
 		}
@@ -362,11 +364,11 @@ func WriteDeltaText(w io.Writer, ds []UserDelta) error {
 }
 
 // userHeading introduces the changes of one user: "new user alice", "user bob".
-func userHeading(d UserDelta, code func(string) string) string {
-	switch {
-	case d.Created:
+func userHeading(d BriefUser, code func(string) string) string {
+	switch d.UserKind {
+	case NewUsers:
 		return "new user " + code(d.User)
-	case d.Dropped:
+	case DroppedUsers:
 		return "dropped user " + code(d.User)
 	}
 	return "user " + code(d.User)
@@ -400,13 +402,14 @@ func WriteDeltaMarkdown(w io.Writer, ds []UserDelta) error {
 	}
 	for _, d := range c.Users {
 		who := code(d.User)
-		switch {
-		case d.Created:
+		switch d.UserKind {
+		case NewUsers:
 			who += " (new user)"
-		case d.Dropped:
+		case DroppedUsers:
 			who += " (dropped user)"
 		}
-		for _, ch := range d.Gained {
+		for _, b := range d.Gained {
+			ch := b.Change
 			line := fmt.Sprintf("%s gains %s", who, ch.phrase(code))
 			if ch.Escalation {
 				esc = append(esc, fmt.Sprintf("- ⚠ **escalation**: %s — %s", line, markdown.Text(ch.Reason)))
@@ -414,7 +417,8 @@ func WriteDeltaMarkdown(w io.Writer, ds []UserDelta) error {
 			}
 			gain = append(gain, "- "+line)
 		}
-		for _, ch := range d.Lost {
+		for _, b := range d.Lost {
+			ch := b.Change
 			loss = append(loss, fmt.Sprintf("- %s loses %s", who, ch.phrase(code)))
 		}
 	}
