@@ -86,7 +86,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 
 	var head string
 	if p.Empty() {
-		head = fmt.Sprintf("### milvus-rbac: no changes\n\nThe cluster matches %s.\n", code(name))
+		head = fmt.Sprintf("### milvus-rbac: no changes\n\nThe cluster matches %s%s.\n", code(name), p.except())
 	} else {
 		head = fmt.Sprintf("### milvus-rbac plan for %s: %s\n", code(name), text(p.Counts().String()))
 	}

@@ -128,13 +128,7 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 		return ansiYellow
 	}
 	if p.Empty() {
-		except := ""
-		for _, k := range p.Kept {
-			if k.Because == KeptForConnectedUser {
-				except = ", except as noted below"
-			}
-		}
-		fmt.Fprintf(&b, "No changes. The cluster matches %s%s.\n", name, except)
+		fmt.Fprintf(&b, "No changes. The cluster matches %s%s.\n", name, p.except())
 	} else {
 		fmt.Fprintf(&b, "milvus-rbac will perform the following actions (mode %s):\n", p.Mode)
 		for _, obj := range byObject(p.Steps) {
@@ -189,6 +183,17 @@ func (p *Plan) writeNotes(b *strings.Builder, o TextOptions, drift bool) {
 	if wrote {
 		b.WriteString("\n")
 	}
+}
+
+// except qualifies "the cluster matches" when the plan keeps a change only for the
+// connecting user: the cluster does not match, but this plan will not change it.
+func (p *Plan) except() string {
+	for _, k := range p.Kept {
+		if k.Because == KeptForConnectedUser {
+			return ", except as noted below"
+		}
+	}
+	return ""
 }
 
 // skippedHeading introduces p.Skipped.
