@@ -213,7 +213,8 @@ func (d *differ) roles() {
 		if holder := d.roleHolderKept(name); holder != "" {
 			d.keep(Step{Action: DropRole, Role: name}, d.because(holder), holder,
 				"role %s is not dropped: user %s holds it and %s", name, holder, d.whyUserKept(holder))
-			// Another user's plan would revoke the role's grants before the drop.
+			// Another user's plan would revoke the role's grants before the drop: drift
+			// reports them too.
 			last := &d.plan.Kept[len(d.plan.Kept)-1]
 			last.Also = d.revokes(name, d.live.Roles[name].Grants, nil)
 			continue
@@ -290,7 +291,9 @@ func (d *differ) grants(role string, want, live []spec.Grant) {
 	d.plan.Steps = append(d.plan.Steps, d.revokes(role, live, wantSet)...)
 }
 
-// revokes adds a revoke step for each grant of live that keep does not hold.
+// revokes returns a revoke step for each grant of live that keep does not hold (none for a
+// grant whose parent is revoked too); the caller adds them to the plan, or to what it skips
+// or keeps.
 func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]bool) []Step {
 	var revoke []spec.Grant
 	var out []Step
