@@ -66,7 +66,8 @@ func (s *section) render(b *strings.Builder, whole string) {
 // what is kept: the summary line; the destructive steps (the first MaxDestructiveListed, then
 // how many more); the access changes (Preface); then the rest (what additive mode skips,
 // notes, the full plan in a <details> block). When the whole would pass the cap, the rest is
-// cut first, then the access changes, then the destructive steps, each at a line, and each
+// cut first (the full plan, then what is skipped, then the notes), then the access changes,
+// then the destructive steps, each at a line, and each
 // cut says how much was left out and where the whole plan is. Names are code spans and
 // messages are escaped, and every note is a paragraph of its own, outside every list.
 func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
@@ -136,7 +137,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 		}
 	}
 	order := []*section{&destructive, &access, &skipped, &notes, &full}
-	cutOrder := []*section{&full, &notes, &skipped, &access, &destructive}
+	cutOrder := []*section{&full, &skipped, &notes, &access, &destructive}
 	for _, s := range order {
 		s.keep = len(s.lines)
 	}
