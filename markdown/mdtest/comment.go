@@ -11,7 +11,7 @@ import (
 var bold = regexp.MustCompile(`^(⚠ \d+ destructive step\(s\)|Effective access changes|escalation)$`)
 
 // note starts the paragraphs that are notes: what was kept, unmanaged, skipped, or cut.
-var note = regexp.MustCompile(`^(Note: |Unmanaged \(|Not shown, to fit a comment|And \d+ more destructive|Skipped \(|Privileges of the groups named above)`)
+var note = regexp.MustCompile(`(?m)^(Note: |Unmanaged \(|Not shown, to fit a comment|And \d+ more destructive|Skipped \(|Privileges of the groups named above)`)
 
 // CheckComment renders a milvus-rbac pull-request comment as GitHub would and returns what is
 // wrong with it, as the README describes it: a level-3 summary heading first; no emphasis,
@@ -42,6 +42,14 @@ func CheckComment(md string) (*Node, []string) {
 	for _, n := range root.All("strong") {
 		if !bold.MatchString(n.Text()) {
 			bad("unexpected bold: %q", n.Text())
+		}
+	}
+	// Code spans hold names, patterns and privileges, which have no spaces: a code span with a
+	// space means a backquote in the text opened one it did not ask for. The spec file's path,
+	// in the summary heading, is the exception.
+	for _, c := range root.All("code") {
+		if !c.Inside("pre") && !c.Inside("h3") && strings.ContainsAny(c.Text(), " \t") {
+			bad("a code span the text did not ask for: %q", c.Text())
 		}
 	}
 	for _, li := range root.All("li") {
