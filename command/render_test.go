@@ -79,6 +79,18 @@ func renderCase(t *testing.T, dir string, schema *jsonschema.Schema) {
 	outputs["drift.txt"] = run(ExitChanges, func(s Streams) int {
 		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn})
 	})
+	outputs["drift.json"] = run(ExitChanges, func(s Streams) int {
+		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn, Format: FormatJSON})
+	})
+	for _, name := range []string{"plan.json", "drift.json"} {
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(outputs[name]))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%s does not match docs/plan.schema.json: %v", name, err)
+		}
+	}
 	for name, got := range outputs {
 		checkRenderGolden(t, filepath.Join(dir, name), got)
 		if strings.Contains(got, "previous_password") || strings.Contains(got, "GOLDEN_OLD_PW") {
@@ -97,10 +109,6 @@ func renderCase(t *testing.T, dir string, schema *jsonschema.Schema) {
 	var doc plan.Document
 	if err := json.Unmarshal([]byte(outputs["plan.json"]), &doc); err != nil {
 		t.Fatal(err)
-	}
-	inst, _ := jsonschema.UnmarshalJSON(strings.NewReader(outputs["plan.json"]))
-	if err := schema.Validate(inst); err != nil {
-		t.Errorf("plan.json does not match docs/plan.schema.json: %v", err)
 	}
 	if len(doc.AccessSummary) == 0 || len(doc.AccessDelta) == 0 {
 		t.Error("plan.json lacks access_delta or access_summary")
