@@ -79,6 +79,24 @@ func CheckComment(md string) (*Node, []string) {
 			}
 		}
 	}
+	// The order the README gives: destructive steps, then access changes, then the full plan.
+	at := map[string]int{}
+	for i, b := range blocks {
+		text := b.Text()
+		switch {
+		case b.Tag == "p" && strings.Contains(text, "destructive step(s)") && len(b.All("strong")) > 0:
+			at["destructive"] = i + 1
+		case b.Tag == "p" && text == "Effective access changes":
+			at["access"] = i + 1
+		case b.Tag == "details":
+			at["details"] = i + 1
+		}
+	}
+	for _, pair := range [][2]string{{"destructive", "access"}, {"access", "details"}, {"destructive", "details"}} {
+		if a, b := at[pair[0]], at[pair[1]]; a > 0 && b > 0 && a > b {
+			bad("%s comes after %s", pair[0], pair[1])
+		}
+	}
 	details := root.All("details")
 	if len(details) > 1 {
 		bad("%d <details> blocks, want at most one", len(details))

@@ -41,6 +41,10 @@ func TestCheckCommentCatchesWhatReviewersMissed(t *testing.T) {
 			md:   head + "- drop role __init__\n",
 			want: "unexpected bold",
 		},
+		"the access changes before the destructive steps": {
+			md:   head + "**Effective access changes**\n\n- `bob` loses `Delete` on `default.*`\n\n**⚠ 1 destructive step(s)** (revoke access or drop objects):\n\n- `-` drop role `legacy`\n",
+			want: "destructive comes after access",
+		},
 		"no summary heading": {
 			md:   "**⚠ 1 destructive step(s)**\n",
 			want: "does not start with the summary heading",
