@@ -24,9 +24,11 @@ lint:
 	@out=$$(gofmt -l . | grep -v '^vendor/' || true); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## golden: rewrite the golden plans after a deliberate change of output.
+## golden: rewrite the golden plans and their renderings in every format after a deliberate
+## change of output.
 golden:
 	$(GO) test ./plan/... -run Golden -update
+	$(GO) test ./command -run TestRenderGolden -update
 
 ## bench: time plan and apply against the emulator at 20 ms per call, beside the lower bound and
 ## the serial baseline (a table); then benchmark the pure diff of the large case. About 3 minutes.

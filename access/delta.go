@@ -254,8 +254,11 @@ func (c Change) target() string {
 }
 
 // phrase renders the change without its verb, code formatting names (identity for text,
-// backquotes for markdown): "CollectionReadWrite on sales.* (13 privileges) via role writer".
-func (c Change) phrase(code func(string) string) string {
+// code spans for markdown): "CollectionReadWrite on sales.* (13 privileges) via role writer".
+func (c Change) phrase(code func(string) string) string { return c.phraseWith(code, true) }
+
+// phraseWith is phrase, with or without the roles the change comes through.
+func (c Change) phraseWith(code func(string) string, roles bool) string {
 	var b strings.Builder
 	switch {
 	case c.Privilege == spec.AdminRole && c.ObjectType == "" && len(c.Privileges) == 0:
@@ -263,7 +266,11 @@ func (c Change) phrase(code func(string) string) string {
 	case c.Privilege == "root" && c.ObjectType == "":
 		b.WriteString("everything as " + code("root"))
 	case c.Privilege == "public" && len(c.Privileges) > 0:
-		fmt.Fprintf(&b, "public's automatic grants (%d privileges: %s)", len(c.Privileges), strings.Join(c.Privileges, ", "))
+		quoted := make([]string, len(c.Privileges))
+		for i, p := range c.Privileges {
+			quoted[i] = code(p)
+		}
+		fmt.Fprintf(&b, "public's automatic grants (%d privileges: %s)", len(c.Privileges), strings.Join(quoted, ", "))
 		return b.String()
 	default:
 		fmt.Fprintf(&b, "%s on %s", code(c.Privilege), code(c.target()))
@@ -281,9 +288,9 @@ func (c Change) phrase(code func(string) string) string {
 			b.WriteString(" through " + code(c.Through))
 		}
 	}
-	switch len(c.Roles) {
-	case 0:
-	case 1:
+	switch {
+	case !roles || len(c.Roles) == 0:
+	case len(c.Roles) == 1:
 		b.WriteString(" via role " + code(c.Roles[0]))
 	default:
 		quoted := make([]string, len(c.Roles))

@@ -33,7 +33,9 @@
 //     database; admin; and bob himself.
 //
 // Cases the code leaves open are reported in the output as "uncertain: ..." notes rather than
-// guessed. Rendering (render.go) is separate from computing and never feeds back into it.
+// guessed. Rendering (render.go) is separate from computing and never feeds back into it; a
+// delta is rendered through its compact form (Compress, fold.go), in which a change that many
+// users share is said once and escalations are never folded.
 //
 // This package reads no file and calls no cluster: callers hand it states. It does not decide
 // what a plan does (package plan does), nor which rules a policy enforces (package policy).

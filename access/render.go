@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/milvus-rbac/milvus-rbac/markdown"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 )
 
@@ -313,46 +314,70 @@ func WriteCanText(w io.Writer, m *Model, user, priv, db, object string) error {
 	return ew.err
 }
 
-// WriteDeltaText writes the effective-access change of a plan for a terminal: one line per
-// change, "⚠" before an escalation and its reason below it.
+// WriteDeltaText writes the effective-access change of a plan for a terminal (Compress):
+// first the changes many users share, once each with their users named compactly; then each
+// other user under its own heading ("new user alice", "user bob", "dropped user eve"), one
+// line per change, "⚠" before an escalation and its reason below it; then the privileges of
+// each group the lines name, once.
 func WriteDeltaText(w io.Writer, ds []UserDelta) error {
 	ew := &errWriter{w: w}
 	if len(ds) == 0 {
 		ew.printf("Effective access: no change.\n")
 		return ew.err
 	}
+	c := Compress(ds)
 	ew.printf("Effective access changes:\n")
-	for _, d := range ds {
-		writeDeltaHead(ew, d, plain, "  %s\n")
-		for _, c := range d.Gained {
+	if len(c.Folds) > 0 {
+		ew.printf("\n")
+	}
+	for _, f := range c.Folds {
+		ew.printf("  %s\n", f.sentence(plain))
+		ew.printf("      %s\n", names(f.Users, plain))
+		for _, fc := range f.Changes {
+			writeUncertain(ew, fc.Change, "      %s\n")
+		}
+	}
+	if len(c.Users) > 0 {
+		ew.printf("\n")
+	}
+	for _, d := range c.Users {
+		ew.printf("  %s\n", userHeading(d, plain))
+		for _, b := range d.Gained {
+			ch := b.Change
 			mark := " "
-			if c.Escalation {
+			if ch.Escalation {
 				mark = "⚠"
 			}
-			ew.printf("  %s %s gains %s\n", mark, d.User, c.phrase(plain))
-			if len(c.Privileges) > 0 && c.Privilege != "public" {
-				ew.printf("      %s\n", strings.Join(c.Privileges, ", "))
+			ew.printf("    %s gains %s\n", mark, ch.phrase(plain))
+			if ch.Escalation {
+				ew.printf("        escalation: %s\n", ch.Reason)
 			}
-			if c.Escalation {
-				ew.printf("      escalation: %s\n", c.Reason)
-			}
-			writeUncertain(ew, c, "      %s\n")
+			writeUncertain(ew, ch, "        %s\n")
 		}
-		for _, c := range d.Lost {
-			ew.printf("    %s loses %s\n", d.User, c.phrase(plain))
-			writeUncertain(ew, c, "      %s\n")
+		for _, b := range d.Lost {
+			ch := b.Change
+			ew.printf("      loses %s\n", ch.phrase(plain))
+			writeUncertain(ew, ch, "        %s\n")
+		}
+	}
+	if len(c.Groups) > 0 {
+		ew.printf("\nPrivileges of the groups named above:\n")
+		for _, g := range c.Groups {
+			ew.printf("  %s: %s\n", g.Label, strings.Join(g.Privileges, ", "))
 		}
 	}
 	return ew.err
 }
 
-func writeDeltaHead(ew *errWriter, d UserDelta, code func(string) string, format string) {
-	switch {
-	case d.Created:
-		ew.printf(format, "new user "+code(d.User)+":")
-	case d.Dropped:
-		ew.printf(format, "dropped user "+code(d.User)+":")
+// userHeading introduces the changes of one user: "new user alice", "user bob".
+func userHeading(d BriefUser, code func(string) string) string {
+	switch d.UserKind {
+	case NewUsers:
+		return "new user " + code(d.User)
+	case DroppedUsers:
+		return "dropped user " + code(d.User)
 	}
+	return "user " + code(d.User)
 }
 
 func writeUncertain(ew *errWriter, c Change, format string) {
@@ -363,42 +388,54 @@ func writeUncertain(ew *errWriter, c Change, format string) {
 	}
 }
 
-// WriteDeltaMarkdown writes the effective-access change of a plan as a markdown list for a
-// pull-request comment: escalations first and marked "⚠ **escalation**", then the other
-// gains, then losses. It writes no heading, so that the caller places it.
+// WriteDeltaMarkdown writes the effective-access change of a plan for a pull-request comment
+// (Compress): a list of escalations first, each marked "⚠ **escalation**", then the changes
+// many users share, then each other user's gains and losses; then the privileges of each
+// group the list names, once, in a list of their own. Names are code spans and messages are
+// escaped, so that nothing renders as emphasis or markup. It writes no heading, so that the
+// caller places it. Each item is one line, so that a caller may cut the list at a line.
 func WriteDeltaMarkdown(w io.Writer, ds []UserDelta) error {
 	ew := &errWriter{w: w}
 	if len(ds) == 0 {
 		ew.printf("No change in effective access.\n")
 		return ew.err
 	}
-	code := func(s string) string { return "`" + s + "`" }
-	var esc, gain, loss []string
-	for _, d := range ds {
+	c := Compress(ds)
+	code := markdown.Code
+	var esc, shared, gain, loss []string
+	for _, f := range c.Folds {
+		shared = append(shared, fmt.Sprintf("- %s: %s", f.sentence(code), names(f.Users, code)))
+	}
+	for _, d := range c.Users {
 		who := code(d.User)
-		switch {
-		case d.Created:
+		switch d.UserKind {
+		case NewUsers:
 			who += " (new user)"
-		case d.Dropped:
+		case DroppedUsers:
 			who += " (dropped user)"
 		}
-		for _, c := range d.Gained {
-			line := fmt.Sprintf("%s gains %s", who, c.phrase(code))
-			if len(c.Privileges) > 0 && c.Privilege != "public" {
-				line += ": " + strings.Join(c.Privileges, ", ")
-			}
-			if c.Escalation {
-				esc = append(esc, fmt.Sprintf("- ⚠ **escalation**: %s — %s", line, c.Reason))
+		for _, b := range d.Gained {
+			ch := b.Change
+			line := fmt.Sprintf("%s gains %s", who, ch.phrase(code))
+			if ch.Escalation {
+				esc = append(esc, fmt.Sprintf("- ⚠ **escalation**: %s — %s", line, markdown.Text(ch.Reason)))
 				continue
 			}
 			gain = append(gain, "- "+line)
 		}
-		for _, c := range d.Lost {
-			loss = append(loss, fmt.Sprintf("- %s loses %s", who, c.phrase(code)))
+		for _, b := range d.Lost {
+			ch := b.Change
+			loss = append(loss, fmt.Sprintf("- %s loses %s", who, ch.phrase(code)))
 		}
 	}
-	for _, l := range slices.Concat(esc, gain, loss) {
+	for _, l := range slices.Concat(esc, shared, gain, loss) {
 		ew.printf("%s\n", l)
+	}
+	if len(c.Groups) > 0 {
+		ew.printf("\nPrivileges of the groups named above:\n\n")
+		for _, g := range c.Groups {
+			ew.printf("- %s: %s\n", markdown.Text(g.Label), markdown.Text(strings.Join(g.Privileges, ", ")))
+		}
 	}
 	return ew.err
 }

@@ -146,14 +146,18 @@ func TestWriteDelta(t *testing.T) {
 	}
 	want := []string{
 		"Effective access changes:",
-		"    u gains CollectionReadWrite on sales.* (13 privileges) via role w",
-		"      Compaction, CreateIndex, CreatePartition, Delete, DropIndex, DropPartition, Flush, Import, Insert, Load, LoadBalance, Release, Upsert",
-		"    u loses Insert on sales.orders via role w",
-		"  ⚠ v gains admin (passes every check: all privileges everywhere) via role admin",
-		"      escalation: role admin passes every check",
-		"    v gains CollectionReadWrite on sales.* (13 privileges) via role w",
-		"      Compaction, CreateIndex, CreatePartition, Delete, DropIndex, DropPartition, Flush, Import, Insert, Load, LoadBalance, Release, Upsert",
-		"    v loses Insert on sales.orders via role w",
+		"",
+		"  user u",
+		"      gains CollectionReadWrite on sales.* (13 privileges) via role w",
+		"      loses Insert on sales.orders via role w",
+		"  user v",
+		"    ⚠ gains admin (passes every check: all privileges everywhere) via role admin",
+		"        escalation: role admin passes every check",
+		"      gains CollectionReadWrite on sales.* (13 privileges) via role w",
+		"      loses Insert on sales.orders via role w",
+		"",
+		"Privileges of the groups named above:",
+		"  CollectionReadWrite (13 privileges): Compaction, CreateIndex, CreatePartition, Delete, DropIndex, DropPartition, Flush, Import, Insert, Load, LoadBalance, Release, Upsert",
 	}
 	if d := cmp.Diff(want, lines(buf.String())); d != "" {
 		t.Errorf("WriteDeltaText (-want +got):\n%s", d)

@@ -129,6 +129,15 @@ func (ses *session) deltaMarkdown() string {
 	return b.String()
 }
 
+// summaryJSON is the compact access delta for the JSON plan.
+func (ses *session) summaryJSON() json.RawMessage {
+	b, err := json.Marshal(access.Compress(ses.accessDelta()))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
 // deltaJSON is the access delta for the JSON plan.
 func (ses *session) deltaJSON() json.RawMessage {
 	d := ses.accessDelta()

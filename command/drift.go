@@ -13,8 +13,9 @@ type DriftOptions struct {
 }
 
 // Drift says whether the cluster matches the file: exit 0 when it does, 2 when it does not
-// (listing what differs), 1 on error. Unlisted objects in adopt mode are unmanaged, not drift,
-// and passwords are never compared.
+// (listing what differs, including what the plan would not repair as the connecting user), 1
+// on error. Unlisted objects in adopt mode are unmanaged, not drift, and passwords are
+// compared only with CheckPasswords.
 func Drift(ctx context.Context, s Streams, o DriftOptions) int {
 	if o.Format == "" {
 		o.Format = FormatText
@@ -34,7 +35,9 @@ func Drift(ctx context.Context, s Streams, o DriftOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	if !ses.plan.Empty() {
+	// Not ses.plan.Empty(): a difference the plan will not repair as the connecting user
+	// (its own roles, its password) is drift too, whoever connects.
+	if len(ses.plan.Differences()) > 0 {
 		return ExitChanges
 	}
 	return ExitOK

@@ -43,6 +43,7 @@ func (ses *session) meta() plan.Meta {
 func (ses *session) document(drift bool) *plan.Document {
 	d := plan.NewDocument(ses.plan, ses.meta(), drift)
 	d.AccessDelta = ses.deltaJSON()
+	d.AccessSummary = ses.summaryJSON()
 	return d
 }
 

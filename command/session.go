@@ -140,7 +140,9 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 	)
 	for _, name := range ses.spec.State.UserNames() {
 		u := ses.spec.State.Users[name]
-		if _, exists := live.Users[name]; !exists || u.Password == nil || name == ses.client.User() {
+		// The connecting user is probed too: the plan never changes its password, but drift
+		// reports a mismatch whoever connects.
+		if _, exists := live.Users[name]; !exists || u.Password == nil {
 			continue
 		}
 		pw, err := u.Password.Resolve(ses.spec.Dir())

@@ -42,8 +42,8 @@ users:
 `)
 	r := c.run(t, nil, "plan", "-f", f)
 	expect(t, r, 0, "Effective access changes:",
-		"⚠ bob gains ClusterAdmin on *.*", "escalation:",
-		"bob gains CollectionReadWrite on default.* (", "alice loses CollectionReadWrite on default.* (")
+		"  user bob\n    ⚠ gains ClusterAdmin on *.*", "escalation:",
+		"      gains CollectionReadWrite on default.* (", "  user alice\n      loses CollectionReadWrite on default.* (")
 
 	r = c.run(t, nil, "plan", "-f", f, "--format", "markdown")
 	expect(t, r, 0, "**Effective access changes**", "⚠ **escalation**: `bob` gains `ClusterAdmin`")

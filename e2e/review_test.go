@@ -119,7 +119,7 @@ func TestMarkdownAndDiffFormats(t *testing.T) {
 
 	r := c.run(t, nil, "plan", "-f", quickstart, "--format", "markdown")
 	expect(t, r, 0, "### milvus-rbac plan for `../examples/quickstart.yaml`: 0 to create, 0 to grant, 1 to revoke, 0 to drop",
-		"**⚠ 1 destructive step(s)**", "- `-` revoke role writer from user bob", "<details>")
+		"**⚠ 1 destructive step(s)**", "- `-` revoke role `writer` from user `bob`", "<details>")
 	r = c.run(t, nil, "plan", "-f", quickstart, "--format", "diff")
 	expect(t, r, 0, "--- live/user/bob\n+++ desired/user/bob\n", "-roles: [reader, writer]\n+roles: [reader]\n")
 	expect(t, c.run(t, nil, "plan", "-f", quickstart, "--format", "yaml"), 1, `unknown --format "yaml"`)

@@ -44,6 +44,7 @@ func Diff(s *spec.Spec, live *spec.State, opts Options) (*Plan, error) {
 	d.roles()
 	d.users()
 	sortSteps(d.plan.Steps)
+	sortSteps(d.plan.Skipped)
 	return d.plan, nil
 }
 
@@ -62,8 +63,17 @@ type differ struct {
 
 func (d *differ) add(s Step) { d.plan.Steps = append(d.plan.Steps, s) }
 
-func (d *differ) keep(format string, args ...any) {
-	d.plan.Kept = append(d.plan.Kept, fmt.Sprintf(format, args...))
+// keep records that the plan refuses step, because of whom, with a note for people.
+func (d *differ) keep(step Step, because KeptBecause, who string, format string, args ...any) {
+	d.plan.Kept = append(d.plan.Kept, Kept{Step: step, Because: because, Who: who, Note: fmt.Sprintf(format, args...)})
+}
+
+// because is why user u is untouchable.
+func (d *differ) because(u string) KeptBecause {
+	if u != "" && u == d.opts.ConnectedUser && !d.protect.User(u) {
+		return KeptForConnectedUser
+	}
+	return KeptForProtected
 }
 
 // check finds what makes a plan impossible before any step is computed.
@@ -121,6 +131,9 @@ func (d *differ) groups() {
 		}
 		add, rm := minus(want, live.Privileges), minus(live.Privileges, want)
 		if d.mode == spec.ModeAdditive {
+			if len(rm) > 0 {
+				d.plan.Skipped = append(d.plan.Skipped, Step{Action: RemovePrivilegesFromGroup, Group: name, Privileges: rm})
+			}
 			rm = nil
 		}
 		if len(add) > 0 && len(rm) > 0 && spec.MembersLevel(live.Privileges) != spec.MembersLevel(want) {
@@ -145,7 +158,15 @@ func (d *differ) groups() {
 			continue
 		}
 		if holder := d.groupHolderKept(name); holder != "" {
-			d.keep("privilege group %s is not dropped: role %s keeps a grant of it and is outside the plan", name, holder)
+			because, who := KeptForProtected, holder
+			if u := d.roleHolderKept(holder); u != "" && !d.protect.Role(holder) {
+				because = d.because(u)
+				if because == KeptForConnectedUser {
+					who = u
+				}
+			}
+			d.keep(Step{Action: DropPrivilegeGroup, Group: name}, because, who,
+				"privilege group %s is not dropped: role %s keeps a grant of it and is outside the plan", name, holder)
 			continue
 		}
 		d.add(Step{Action: DropPrivilegeGroup, Group: name})
@@ -191,10 +212,15 @@ func (d *differ) roles() {
 			continue
 		}
 		if holder := d.roleHolderKept(name); holder != "" {
-			d.keep("role %s is not dropped: user %s holds it and %s", name, holder, d.whyUserKept(holder))
+			d.keep(Step{Action: DropRole, Role: name}, d.because(holder), holder,
+				"role %s is not dropped: user %s holds it and %s", name, holder, d.whyUserKept(holder))
+			// Another user's plan would revoke the role's grants before the drop: drift
+			// reports them too.
+			last := &d.plan.Kept[len(d.plan.Kept)-1]
+			last.Also = d.revokes(name, d.live.Roles[name].Grants, nil)
 			continue
 		}
-		d.revokes(name, d.live.Roles[name].Grants, nil)
+		d.plan.Steps = append(d.plan.Steps, d.revokes(name, d.live.Roles[name].Grants, nil)...)
 		d.add(Step{Action: DropRole, Role: name})
 	}
 }
@@ -207,8 +233,9 @@ func (d *differ) roleDropped(r string) bool {
 	return d.roleHolderKept(r) == ""
 }
 
-// roleHolderKept names a user who holds live role r and must keep it: the connecting user or
-// a protected one. Dropping the role would take it from them.
+// roleHolderKept names a user who holds live role r and must keep it: a protected one first,
+// else the connecting user. Dropping the role would take it from them. A protected holder
+// comes first because it keeps the role whoever connects.
 func (d *differ) roleHolderKept(r string) string {
 	if d.keptHolders == nil {
 		// Who holds what among the untouchable users, worked out once: this is asked for
@@ -219,7 +246,7 @@ func (d *differ) roleHolderKept(r string) string {
 				continue
 			}
 			for _, held := range d.live.Users[u].Roles {
-				if _, seen := d.keptHolders[held]; !seen {
+				if prev, seen := d.keptHolders[held]; !seen || d.because(prev) == KeptForConnectedUser {
 					d.keptHolders[held] = u
 				}
 			}
@@ -258,14 +285,19 @@ func (d *differ) grants(role string, want, live []spec.Grant) {
 		d.add(Step{Action: GrantPrivilege, Role: role, Grant: &g})
 	}
 	if d.mode == spec.ModeAdditive {
+		// Left alone, and said so: what adopt would revoke.
+		d.plan.Skipped = append(d.plan.Skipped, d.revokes(role, live, wantSet)...)
 		return
 	}
-	d.revokes(role, live, wantSet)
+	d.plan.Steps = append(d.plan.Steps, d.revokes(role, live, wantSet)...)
 }
 
-// revokes adds a revoke step for each grant of live that keep does not hold.
-func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]bool) {
+// revokes returns a revoke step for each grant of live that keep does not hold (none for a
+// grant whose parent is revoked too); the caller adds them to the plan, or to what it skips
+// or keeps.
+func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]bool) []Step {
 	var revoke []spec.Grant
+	var out []Step
 	for _, g := range live {
 		if !keep[g] {
 			revoke = append(revoke, g)
@@ -283,8 +315,9 @@ func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]boo
 				step.Keep = append(step.Keep, c.Privilege)
 			}
 		}
-		d.add(step)
+		out = append(out, step)
 	}
+	return out
 }
 
 func (d *differ) users() {
@@ -305,11 +338,15 @@ func (d *differ) users() {
 			d.add(Step{Action: GrantRole, User: name, Role: r})
 		}
 		if d.mode == spec.ModeAdditive {
+			for _, r := range minus(live.Roles, u.Roles) {
+				d.plan.Skipped = append(d.plan.Skipped, Step{Action: RevokeRole, User: name, Role: r})
+			}
 			continue
 		}
 		for _, r := range minus(live.Roles, u.Roles) {
 			if name == d.opts.ConnectedUser {
-				d.keep("user %s keeps role %s: it is the user milvus-rbac connects as", name, r)
+				d.keep(Step{Action: RevokeRole, User: name, Role: r}, KeptForConnectedUser, name,
+					"user %s keeps role %s: it is the user milvus-rbac connects as", name, r)
 				continue
 			}
 			d.add(Step{Action: RevokeRole, User: name, Role: r})
@@ -323,7 +360,8 @@ func (d *differ) users() {
 		case d.mode != spec.ModeAuthoritative:
 			d.plan.Unmanaged.Users = append(d.plan.Unmanaged.Users, name)
 		case name == d.opts.ConnectedUser:
-			d.keep("user %s is not dropped: it is the user milvus-rbac connects as", name)
+			d.keep(Step{Action: DropUser, User: name}, KeptForConnectedUser, name,
+				"user %s is not dropped: it is the user milvus-rbac connects as", name)
 		default:
 			d.add(Step{Action: DropUser, User: name})
 		}
@@ -333,11 +371,12 @@ func (d *differ) users() {
 // password adds the update_password step of u, blocked when it cannot run. Never for the
 // connecting user: the rest of the run authenticates with its current password.
 func (d *differ) password(u *spec.User) {
+	step := Step{Action: UpdatePassword, User: u.Name, Password: u.Password, PreviousPassword: u.PreviousPassword}
 	if u.Name == d.opts.ConnectedUser {
-		d.keep("the password of user %s is not changed: it is the user milvus-rbac connects as; change it by hand, then MILVUS_TOKEN", u.Name)
+		d.keep(step, KeptForConnectedUser, u.Name,
+			"the password of user %s is not changed: it is the user milvus-rbac connects as; change it by hand, then MILVUS_TOKEN", u.Name)
 		return
 	}
-	step := Step{Action: UpdatePassword, User: u.Name, Password: u.Password, PreviousPassword: u.PreviousPassword}
 	if u.PreviousPassword == nil {
 		step.Blocked = "Milvus changes a password only given the old one: add previous_password to the file (never drop and re-create the user, which loses its roles)"
 	}

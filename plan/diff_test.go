@@ -166,7 +166,7 @@ func TestDiff(t *testing.T) {
 			if d := cmp.Diff(steps, describe(p)); d != "" {
 				t.Errorf("steps (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tc.kept, p.Kept); d != "" {
+			if d := cmp.Diff(tc.kept, p.KeptNotes()); d != "" {
 				t.Errorf("kept (-want +got):\n%s", d)
 			}
 			if d := cmp.Diff(tc.unman, p.Unmanaged); d != "" {
@@ -195,7 +195,7 @@ func TestDiffPasswords(t *testing.T) {
 	if got := p.Steps[0].PreviousPassword; got == nil || got.Env != "OLD_alice" {
 		t.Errorf("alice's step has previous password %v", got)
 	}
-	if len(p.Blocked()) != 1 || len(p.Kept) != 1 || !strings.HasPrefix(p.Kept[0], "the password of user ops is not changed: it is the user milvus-rbac connects as") {
+	if len(p.Blocked()) != 1 || len(p.Kept) != 1 || !strings.HasPrefix(p.Kept[0].Note, "the password of user ops is not changed: it is the user milvus-rbac connects as") {
 		t.Errorf("blocked %v, kept %v", p.Blocked(), p.Kept)
 	}
 	if c := p.Counts(); c.Change != 2 || c.String() != "0 to create, 0 to grant, 0 to revoke, 0 to drop, 2 password(s) to change" {

@@ -34,7 +34,13 @@ func (p *Plan) WriteDiff(w io.Writer, desired, live *spec.State, o TextOptions) 
 		}
 		label := strings.ReplaceAll(obj.kind, " ", "_") + "/" + obj.name
 		fmt.Fprintf(&b, "--- live/%s\n+++ desired/%s\n", label, label)
-		for _, l := range lineDiff(before, after) {
+		lines := lineDiff(before, after)
+		for _, st := range obj.steps {
+			if st.Action == UpdatePassword {
+				lines = append(lines, passwordLine(st))
+			}
+		}
+		for _, l := range lines {
 			line := l
 			switch {
 			case strings.HasPrefix(l, "+"):
@@ -48,6 +54,16 @@ func (p *Plan) WriteDiff(w io.Writer, desired, live *spec.State, o TextOptions) 
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// passwordLine notes a password change, which a diff of the spec YAML cannot show (the
+// value is secret, and the cluster has no password to compare).
+func passwordLine(s Step) string {
+	l := "# the password changes (sensitive, not shown): the file's password does not log in"
+	if s.Blocked != "" {
+		l += " [blocked: " + s.Blocked + "]"
+	}
+	return l
 }
 
 // objectYAML renders one object of s as it would stand in a spec file; "" when s lacks it.
@@ -65,9 +81,10 @@ func objectYAML(s *spec.State, kind, name string) (string, error) {
 		}
 	default:
 		if u, ok := s.Users[name]; ok {
-			bare := *u
-			bare.Password = nil
-			err = spec.EncodeUser(&buf, &bare)
+			// Only what is compared with the cluster: the password sources (password,
+			// previous_password) live in the file alone, so showing them would look like a
+			// change. A password change shows as its own line (passwordLine).
+			err = spec.EncodeUser(&buf, &spec.User{Name: u.Name, Roles: u.Roles})
 		}
 	}
 	if err != nil {

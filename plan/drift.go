@@ -16,15 +16,33 @@ type Difference struct {
 	What string `json:"what"`
 	// Step is the step of the plan that would repair it.
 	Step Step `json:"step"`
+	// NotFixed, when set, says why the plan does not repair it when run as the connecting
+	// user, and what to do instead; Step is then the step another user's plan would take.
+	NotFixed string `json:"not_fixed,omitempty"`
 }
 
-// Differences reads p as drift: each step is something missing from or extra on the cluster.
+// Differences reads p as drift: each step is something missing from or extra on the cluster,
+// and so is each change the plan refuses only because of the user it connects as (its own
+// roles, its password, its own drop): drift must not depend on whose token runs it.
 func (p *Plan) Differences() []Difference {
 	out := make([]Difference, 0, len(p.Steps))
 	for _, s := range p.Steps {
 		out = append(out, Difference{Kind: s.driftKind(), What: s.noun(), Step: s})
 	}
+	for _, k := range p.Kept {
+		if k.Because != KeptForConnectedUser {
+			continue
+		}
+		for _, s := range append(k.Also, k.Step) {
+			out = append(out, Difference{Kind: s.driftKind(), What: s.noun(), Step: s, NotFixed: k.notFixed()})
+		}
+	}
 	return out
+}
+
+// notFixed says why a change kept for the connecting user is not made, and what to do.
+func (k Kept) notFixed() string {
+	return fmt.Sprintf("not fixed while milvus-rbac connects as user %s, which it never drops, strips of a role or gives a new password: run drift and apply as another user, or change the file", k.Who)
 }
 
 // driftKind reads a step as drift: "missing", "extra" or "changed".
@@ -72,17 +90,21 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", name)
 	} else {
 		fmt.Fprintf(&b, "Drift: the cluster does not match %s (mode %s):\n\n", name, p.Mode)
-		for _, d := range diffs {
+		for i, d := range diffs {
 			count[d.Kind]++
 			code := ansiRed
 			if d.Kind != "extra" {
 				code = ansiYellow
 			}
 			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind)), d.What)
+			// Said once under a run of differences that share it (a role and its grants).
+			if d.NotFixed != "" && (i+1 == len(diffs) || diffs[i+1].NotFixed != d.NotFixed) {
+				fmt.Fprintf(&b, "          %s\n", d.NotFixed)
+			}
 		}
 		b.WriteString("\n")
 	}
-	p.writeNotes(&b, o)
+	p.writeNotes(&b, o, true)
 	if len(diffs) > 0 {
 		line := fmt.Sprintf("Drift: %d missing, %d extra", count["missing"], count["extra"])
 		if count["changed"] > 0 {

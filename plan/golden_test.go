@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"net/http/httptest"
 	"os"
@@ -62,6 +63,7 @@ func golden(t *testing.T, dir, era string, opts emulator.Options) {
 		if err != nil {
 			t.Fatalf("live: %v", err)
 		}
+		opts = withLimits(t, dir, opts)
 		emu := emulator.New(opts)
 		srv := httptest.NewServer(emu)
 		defer srv.Close()
@@ -128,6 +130,25 @@ func golden(t *testing.T, dir, era string, opts emulator.Options) {
 			}
 		}
 	})
+}
+
+// withLimits raises the emulator's user and role quotas (proxy.maxUserNum and maxRoleNum, 100
+// and 10 by default, raised on large clusters) to those of the case's limits.json, if any.
+func withLimits(t *testing.T, dir string, opts emulator.Options) emulator.Options {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "limits.json"))
+	if os.IsNotExist(err) {
+		return opts
+	}
+	var l struct{ MaxUsers, MaxRoles int }
+	if err == nil {
+		err = json.Unmarshal(data, &l)
+	}
+	if err != nil {
+		t.Fatalf("limits.json: %v", err)
+	}
+	opts.MaxUsers, opts.MaxRoles = l.MaxUsers, l.MaxRoles
+	return opts
 }
 
 func planAgainst(t *testing.T, c *milvus.Client, desired *spec.Spec) *plan.Plan {

@@ -11,7 +11,7 @@ import (
 
 // FormatVersion is the version of the JSON plan document. Minor versions add fields; a new
 // major version means consumers must refuse the document. docs/plan-format.md describes it.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // Document is the versioned JSON form of a plan (plan --format json, plan --out) or of a drift
 // report (drift --format json). It never holds a secret: a created user's password appears as
@@ -27,10 +27,16 @@ type Document struct {
 	Steps       []DocStep `json:"steps"`
 	Unmanaged   Unmanaged `json:"unmanaged"`
 	Kept        []string  `json:"kept"`
-	Summary     Summary   `json:"summary"`
+	// Skipped lists, in additive mode, what a mode that revokes would revoke (Plan.Skipped).
+	Skipped []DocStep `json:"skipped,omitempty"`
+	Summary Summary   `json:"summary"`
 	// AccessDelta is how the plan changes each user's effective access (package access,
 	// UserDelta), filled in by the caller; absent when not computed.
 	AccessDelta json.RawMessage `json:"access_delta,omitempty"`
+	// AccessSummary is the compact form of AccessDelta (package access, Compact): the changes
+	// many users share folded, with every user named, the others per user, and each group's
+	// privileges once; filled in by the caller.
+	AccessSummary json.RawMessage `json:"access_summary,omitempty"`
 	// CheckPasswords records that passwords were probed (plan --check-passwords), so that
 	// apply --plan plans again the same way.
 	CheckPasswords bool `json:"check_passwords,omitempty"`
@@ -59,6 +65,9 @@ type DocStep struct {
 	Description string `json:"description"`
 	// Drift is "missing", "extra" or "changed" in a drift document, absent in a plan.
 	Drift string `json:"drift,omitempty"`
+	// NotFixed, in a drift document, marks a difference that the plan does not repair when
+	// run as the connecting user (its own roles, its password), with what to do instead.
+	NotFixed string `json:"not_fixed,omitempty"`
 }
 
 // Summary counts the steps.
@@ -77,23 +86,33 @@ type Meta struct {
 	Live           LiveRef
 }
 
-// NewDocument builds the document of p, or of p read as drift when drift is set.
+// NewDocument builds the document of p, or of p read as drift when drift is set: then its
+// steps are the differences (Plan.Differences), those the plan does not repair as the
+// connecting user included, and the summary counts them.
 func NewDocument(p *Plan, m Meta, drift bool) *Document {
 	d := &Document{
 		FormatVersion: FormatVersion, Kind: "plan", ToolVersion: m.ToolVersion,
-		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.Kept,
+		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.KeptNotes(),
 		CheckPasswords: m.CheckPasswords,
 		Summary:        Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
 	}
 	if drift {
 		d.Kind = "drift"
-	}
-	for _, s := range p.Steps {
-		ds := DocStep{Step: s, Destructive: s.Destructive(), Description: s.Description()}
-		if drift {
-			ds.Drift = s.driftKind()
+		diffs := p.Differences()
+		counted := &Plan{}
+		for _, df := range diffs {
+			d.Steps = append(d.Steps, DocStep{Step: df.Step, Destructive: df.Step.Destructive(), Description: df.Step.Description(),
+				Drift: df.Kind, NotFixed: df.NotFixed})
+			counted.Steps = append(counted.Steps, df.Step)
 		}
-		d.Steps = append(d.Steps, ds)
+		d.Summary = Summary{Counts: counted.Counts(), Destructive: len(counted.Destructive()), Total: len(diffs), Changes: len(diffs) > 0}
+	} else {
+		for _, s := range p.Steps {
+			d.Steps = append(d.Steps, DocStep{Step: s, Destructive: s.Destructive(), Description: s.Description()})
+		}
+	}
+	for _, s := range p.Skipped {
+		d.Skipped = append(d.Skipped, DocStep{Step: s, Destructive: s.Destructive(), Description: s.Description()})
 	}
 	for _, l := range []*[]string{&d.Unmanaged.Users, &d.Unmanaged.Roles, &d.Unmanaged.Groups, &d.Kept} {
 		if *l == nil {
@@ -135,9 +154,15 @@ func ReadDocument(r io.Reader) (*Document, error) {
 
 // Plan returns the plan the document holds.
 func (d *Document) Plan() *Plan {
-	p := &Plan{Mode: d.Mode, Unmanaged: d.Unmanaged, Kept: d.Kept}
+	p := &Plan{Mode: d.Mode, Unmanaged: d.Unmanaged}
+	for _, n := range d.Kept {
+		p.Kept = append(p.Kept, Kept{Note: n})
+	}
 	for _, s := range d.Steps {
 		p.Steps = append(p.Steps, s.Step)
+	}
+	for _, s := range d.Skipped {
+		p.Skipped = append(p.Skipped, s.Step)
 	}
 	return p
 }

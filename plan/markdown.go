@@ -4,132 +4,173 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/markdown"
 )
 
 // MaxMarkdown is the size cap of the markdown rendering, below GitHub's 65,536-character limit
 // on a comment, with room for a bot's own header.
 const MaxMarkdown = 60000
 
+// MaxDestructiveListed is how many destructive steps the markdown lists, at most; past it, it
+// says how many more there are and where the whole plan is.
+const MaxDestructiveListed = 50
+
+// WholePlan says where the whole plan is, for the notes on what the markdown leaves out: the
+// CI examples print the full text plan to the job log and keep the JSON plan as an artifact.
+const WholePlan = "the full plan is in the job log of the run that wrote this comment, and in its saved JSON plan"
+
 // MarkdownOptions shape the markdown rendering.
 type MarkdownOptions struct {
 	// SpecName names the spec file.
 	SpecName string
-	// Preface is markdown placed right after the summary line (the access delta).
+	// Preface is markdown placed after the destructive steps (the access delta), one list
+	// item or paragraph line per line, so that it can be cut at a line.
 	Preface string
 	// Max is the size cap; MaxMarkdown when zero.
 	Max int
+	// Whole says where the whole plan is; WholePlan when empty.
+	Whole string
 }
 
-// WriteMarkdown renders p as a pull-request comment: a one-line summary first, the destructive
-// steps listed before anything else, then the full plan inside a <details> block. When the
-// whole would pass the cap, the lists are cut at a line and the comment says what was cut.
+// section is one part of the comment: fixed text around lines that can be cut from the end.
+type section struct {
+	open  string   // before the lines
+	lines []string // cut from the end, whole lines at a time
+	sep   string   // between lines
+	close string   // after the lines
+	after string   // after close, even when lines are cut (a limit's note)
+	what  string   // what the lines are, for the cut note: "destructive steps"
+	keep  int      // how many lines are kept
+	// heading: open says what the lines are, and stays when they are all cut.
+	heading bool
+}
+
+func (s *section) render(b *strings.Builder, whole string) {
+	// A section cut to nothing keeps only its heading, if it has one (destructive steps: the
+	// count matters), and the note on what was cut.
+	if s.keep > 0 || s.heading {
+		b.WriteString(s.open)
+		b.WriteString(strings.Join(s.lines[:s.keep], s.sep))
+		if s.keep > 0 {
+			b.WriteString(s.close)
+		}
+		b.WriteString(s.after)
+	}
+	if s.keep < len(s.lines) {
+		fmt.Fprintf(b, "\nNot shown, to fit a comment: %d of the %d %s; %s.\n", len(s.lines)-s.keep, len(s.lines), s.what, whole)
+	}
+}
+
+// WriteMarkdown renders p as a pull-request comment. Under the size cap, in this order of
+// what is kept: the summary line; the destructive steps (the first MaxDestructiveListed, then
+// how many more); the access changes (Preface); then the rest (what additive mode skips,
+// notes, the full plan in a <details> block). When the whole would pass the cap, the rest is
+// cut first (the full plan, then what is skipped, then the notes), then the access changes,
+// then the destructive steps, each at a line, and each
+// cut says how much was left out and where the whole plan is. Names are code spans and
+// messages are escaped, and every note is a paragraph of its own, outside every list.
 func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 	max := o.Max
 	if max == 0 {
 		max = MaxMarkdown
 	}
+	whole := o.Whole
+	if whole == "" {
+		whole = WholePlan
+	}
 	name := o.SpecName
 	if name == "" {
 		name = "the spec file"
 	}
-	var head strings.Builder
+	code, text := markdown.Code, markdown.Text
+
+	var head string
 	if p.Empty() {
-		fmt.Fprintf(&head, "### milvus-rbac: no changes\n\nThe cluster matches `%s`.\n", name)
+		head = fmt.Sprintf("### milvus-rbac: no changes\n\nThe cluster matches %s%s.\n", code(name), p.except())
 	} else {
-		fmt.Fprintf(&head, "### milvus-rbac plan for `%s`: %s\n", name, p.Counts())
-	}
-	var preface []string
-	if o.Preface != "" {
-		preface = strings.Split(strings.TrimRight(o.Preface, "\n"), "\n")
+		head = fmt.Sprintf("### milvus-rbac plan for %s: %s\n", code(name), text(p.Counts().String()))
 	}
 
-	var destructive []string
-	for _, s := range p.Destructive() {
-		destructive = append(destructive, "- `-` "+s.Description())
-	}
-	var full []string
-	for _, obj := range byObject(p.Steps) {
-		sym, text, rest := obj.head()
-		full = append(full, sym+" "+text)
-		for _, s := range rest {
-			full = append(full, s.symbol()+"     "+s.short())
+	// In the order they appear; cut is the order they are cut in.
+	var destructive, access, skipped, notes, full section
+	if d := p.Destructive(); len(d) > 0 {
+		destructive = section{open: fmt.Sprintf("\n**⚠ %d destructive step(s)** (revoke access or drop objects):\n\n", len(d)),
+			sep: "\n", close: "\n", what: "destructive steps listed", heading: true}
+		listed := d
+		if len(listed) > MaxDestructiveListed {
+			listed = listed[:MaxDestructiveListed]
+			destructive.after = fmt.Sprintf("\nAnd %d more destructive step(s), past the first %d; %s.\n", len(d)-len(listed), len(listed), whole)
+		}
+		for _, s := range listed {
+			destructive.lines = append(destructive.lines, "- `-` "+s.describe(code, text))
 		}
 	}
-	var notes []string
+	if o.Preface != "" {
+		access = section{open: "\n", lines: strings.Split(strings.TrimRight(o.Preface, "\n"), "\n"), sep: "\n", close: "\n",
+			what: "lines of the access changes"}
+	}
+	if len(p.Skipped) > 0 {
+		skipped = section{open: "\n" + text(p.skippedHeading()) + "\n\n", sep: "\n", close: "\n", what: "skipped steps", heading: true}
+		for _, s := range p.Skipped {
+			skipped.lines = append(skipped.lines, "- skipped: "+s.describe(code, text))
+		}
+	}
 	for _, k := range p.Kept {
-		notes = append(notes, "- "+k)
+		notes.lines = append(notes.lines, "Note: "+text(k.Note))
 	}
 	if !p.Unmanaged.Empty() {
-		notes = append(notes, fmt.Sprintf("- Unmanaged (not in the file, left alone in mode %s): %s.", p.Mode, p.Unmanaged.String()))
+		notes.lines = append(notes.lines, text(p.unmanagedNote()))
 	}
-
-	// Render with every list whole; if too long, shrink the full plan first, then the
-	// preface (the access delta), then the destructive list, keeping the summary and the notes.
-	keepFull, keepPre, keepDestr := len(full), len(preface), len(destructive)
+	if len(notes.lines) > 0 {
+		notes.open, notes.sep, notes.close, notes.what = "\n", "\n\n", "\n", "notes"
+	}
+	if !p.Empty() {
+		full = section{open: fmt.Sprintf("\n<details><summary>Full plan (%d steps)</summary>\n\n```diff\n", len(p.Steps)),
+			sep: "\n", close: "\n```\n\n</details>\n", what: "lines of the full plan"}
+		for _, obj := range byObject(p.Steps) {
+			sym, txt, rest := obj.head()
+			full.lines = append(full.lines, sym+" "+txt)
+			for _, s := range rest {
+				full.lines = append(full.lines, s.symbol()+"     "+s.short())
+			}
+		}
+	}
+	order := []*section{&destructive, &access, &skipped, &notes, &full}
+	cutOrder := []*section{&full, &skipped, &notes, &access, &destructive}
+	for _, s := range order {
+		s.keep = len(s.lines)
+	}
+	render := func() string {
+		var b strings.Builder
+		b.WriteString(head)
+		for _, s := range order {
+			if s.open != "" {
+				s.render(&b, whole)
+			}
+		}
+		return b.String()
+	}
 	for {
-		out := renderMarkdown(head.String(), preface, keepPre, destructive, keepDestr, full, keepFull, notes, len(p.Steps))
-		if len(out) <= max || (keepFull == 0 && keepPre == 0 && keepDestr == 0) {
+		out := render()
+		over := len(out) - max
+		var victim *section
+		for _, s := range cutOrder {
+			if s.keep > 0 {
+				victim = s
+				break
+			}
+		}
+		if over <= 0 || victim == nil {
 			_, err := io.WriteString(w, out)
 			return err
 		}
-		over := len(out) - max
-		switch {
-		case keepFull > 0:
-			keepFull = cut(full, keepFull, over)
-		case keepPre > 0:
-			keepPre = cut(preface, keepPre, over)
-		default:
-			keepDestr = cut(destructive, keepDestr, over)
+		if victim.keep == len(victim.lines) {
+			over += 200 // room for the note that says what was cut
+		}
+		for victim.keep > 0 && over > 0 {
+			victim.keep--
+			over -= len(victim.lines[victim.keep]) + len(victim.sep)
 		}
 	}
-}
-
-// cut returns how many of the first keep lines remain after removing about over characters.
-func cut(lines []string, keep, over int) int {
-	for keep > 0 && over > 0 {
-		keep--
-		over -= len(lines[keep]) + 1
-	}
-	return keep
-}
-
-func renderMarkdown(head string, preface []string, keepPre int, destructive []string, keepDestr int, full []string, keepFull int, notes []string, steps int) string {
-	var b strings.Builder
-	b.WriteString(head)
-	if len(preface) > 0 {
-		b.WriteString("\n" + strings.Join(preface[:keepPre], "\n"))
-		if keepPre < len(preface) {
-			if keepPre > 0 {
-				b.WriteString("\n")
-			}
-			fmt.Fprintf(&b, "- … %d more line(s) cut to fit a comment: see the full plan in the job log", len(preface)-keepPre)
-		}
-		b.WriteString("\n")
-	}
-	if len(destructive) > 0 {
-		fmt.Fprintf(&b, "\n**⚠ %d destructive step(s)** (revoke access or drop objects):\n\n", len(destructive))
-		b.WriteString(strings.Join(destructive[:keepDestr], "\n"))
-		if keepDestr < len(destructive) {
-			if keepDestr > 0 {
-				b.WriteString("\n")
-			}
-			fmt.Fprintf(&b, "- … and %d more destructive step(s), cut to fit a comment: see the full plan in the job log", len(destructive)-keepDestr)
-		}
-		b.WriteString("\n")
-	}
-	if len(notes) > 0 {
-		b.WriteString("\n" + strings.Join(notes, "\n") + "\n")
-	}
-	if steps > 0 {
-		fmt.Fprintf(&b, "\n<details><summary>Full plan (%d steps)</summary>\n\n```diff\n", steps)
-		b.WriteString(strings.Join(full[:keepFull], "\n"))
-		if keepFull < len(full) {
-			if keepFull > 0 {
-				b.WriteString("\n")
-			}
-			fmt.Fprintf(&b, "… %d more line(s) cut to fit a comment: see the full plan in the job log", len(full)-keepFull)
-		}
-		b.WriteString("\n```\n\n</details>\n")
-	}
-	return b.String()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
+	"github.com/milvus-rbac/milvus-rbac/markdown/mdtest"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -77,7 +78,7 @@ func TestMarkdownGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b bytes.Buffer
-			if err := p.WriteMarkdown(&b, MarkdownOptions{SpecName: "access.yaml", Preface: "_access delta goes here_"}); err != nil {
+			if err := p.WriteMarkdown(&b, MarkdownOptions{SpecName: "access.yaml", Preface: "**Effective access changes**\n\nThe access delta goes here.\n"}); err != nil {
 				t.Fatal(err)
 			}
 			if b.Len() > MaxMarkdown {
@@ -93,32 +94,94 @@ func TestMarkdownGolden(t *testing.T) {
 					t.Error("destructive steps do not come before the full plan")
 				}
 			}
+			if _, problems := mdtest.CheckComment(out); len(problems) > 0 {
+				t.Errorf("the comment does not render as meant:\n%s", strings.Join(problems, "\n"))
+			}
 			checkGolden(t, filepath.Join("markdown", name+".md"), out)
 		})
 	}
 }
 
-func TestMarkdownCapCutsAtLines(t *testing.T) {
+// TestMarkdownBudget cuts a comment to several caps: the summary, the destructive steps, the
+// access changes and the full plan are cut in the opposite order of their importance, at a
+// line, each cut saying how much and where the whole plan is, and the result still renders
+// as meant.
+func TestMarkdownBudget(t *testing.T) {
 	p := &Plan{Mode: spec.ModeAdopt}
 	var preface strings.Builder
+	preface.WriteString("**Effective access changes**\n\n")
 	for i := 0; i < 50; i++ {
 		p.Steps = append(p.Steps, Step{Action: DropUser, User: fmt.Sprintf("user_%02d", i)})
+		p.Steps = append(p.Steps, Step{Action: CreateUser, User: fmt.Sprintf("new_%02d", i), Password: &spec.Secret{Env: "PW"}})
 		fmt.Fprintf(&preface, "- `user_%02d` loses everything\n", i)
 	}
-	for _, max := range []int{800, 1200, 1800, 3000} {
+	sortSteps(p.Steps)
+	p.Kept = []Kept{{Note: "user ops keeps role admin: it is the user milvus-rbac connects as"}}
+	full := func(max int) string {
 		var b bytes.Buffer
-		if err := p.WriteMarkdown(&b, MarkdownOptions{Max: max, Preface: preface.String()}); err != nil {
+		if err := p.WriteMarkdown(&b, MarkdownOptions{Max: max, Preface: preface.String(), Whole: "see the job log"}); err != nil {
 			t.Fatal(err)
 		}
-		if b.Len() > max {
-			t.Errorf("max %d: got %d characters", max, b.Len())
+		return b.String()
+	}
+	whole := full(0)
+	if strings.Contains(whole, "Not shown") {
+		t.Fatalf("the uncut comment says something was cut:\n%s", whole)
+	}
+	cases := []struct {
+		max int
+		// kept: which parts must be whole; cut: the notes that must say what was cut.
+		whole, cut []string
+	}{
+		{max: len(whole) - 100, whole: []string{"- `-` drop user `user_49`", "- `user_49` loses everything", "Note: user ops keeps role admin"},
+			cut: []string{"of the 100 lines of the full plan; see the job log."}},
+		{max: 3000, whole: []string{"- `-` drop user `user_49`"},
+			cut: []string{"lines of the access changes; see the job log.", "Not shown, to fit a comment: 1 of the 1 notes", "100 of the 100 lines of the full plan"}},
+		{max: 1500, cut: []string{"destructive steps listed; see the job log.", "52 of the 52 lines of the access changes"}},
+	}
+	for _, tc := range cases {
+		out := full(tc.max)
+		if len(out) > tc.max {
+			t.Errorf("max %d: got %d characters", tc.max, len(out))
 		}
-		if !strings.Contains(b.String(), "cut to fit a comment") {
-			t.Errorf("max %d: the comment does not say what was cut:\n%s", max, b.String())
+		if !strings.HasPrefix(out, "### milvus-rbac plan for `the spec file`: 50 to create, 0 to grant, 0 to revoke, 50 to drop\n") {
+			t.Errorf("max %d: summary line lost:\n%s", tc.max, out)
 		}
-		if !strings.HasPrefix(b.String(), "### milvus-rbac plan") {
-			t.Errorf("max %d: summary line lost", max)
+		if !strings.Contains(out, "**⚠ 50 destructive step(s)**") {
+			t.Errorf("max %d: the count of destructive steps is lost:\n%s", tc.max, out)
 		}
+		for _, want := range append(tc.whole, tc.cut...) {
+			if !strings.Contains(out, want) {
+				t.Errorf("max %d: lacks %q:\n%s", tc.max, want, out)
+			}
+		}
+		if _, problems := mdtest.CheckComment(out); len(problems) > 0 {
+			t.Errorf("max %d: does not render as meant:\n%s", tc.max, strings.Join(problems, "\n"))
+		}
+	}
+}
+
+// TestMarkdownListsTheFirstDestructiveSteps checks the limit on the destructive list: the first
+// MaxDestructiveListed, then how many more, whatever the size.
+func TestMarkdownListsTheFirstDestructiveSteps(t *testing.T) {
+	p := &Plan{Mode: spec.ModeAuthoritative}
+	for i := 0; i < MaxDestructiveListed+30; i++ {
+		p.Steps = append(p.Steps, Step{Action: DropRole, Role: fmt.Sprintf("r%03d", i)})
+	}
+	var b bytes.Buffer
+	if err := p.WriteMarkdown(&b, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	root, problems := mdtest.CheckComment(b.String())
+	if len(problems) > 0 {
+		t.Fatalf("does not render as meant:\n%s", strings.Join(problems, "\n"))
+	}
+	lists := root.All("ul")
+	if len(lists) != 1 || len(lists[0].All("li")) != MaxDestructiveListed {
+		t.Errorf("want one list of %d destructive steps:\n%s", MaxDestructiveListed, b.String())
+	}
+	if !strings.Contains(b.String(), fmt.Sprintf("And 30 more destructive step(s), past the first %d; %s.", MaxDestructiveListed, WholePlan)) {
+		t.Errorf("the comment does not say how many more:\n%s", b.String())
 	}
 }
 

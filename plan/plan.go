@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -19,7 +20,48 @@ type Plan struct {
 	Unmanaged Unmanaged `json:"unmanaged"`
 	// Kept lists changes the file asks for that the plan refuses, each with the reason
 	// (the connecting user is never dropped and never loses a role, ...).
-	Kept []string `json:"kept,omitempty"`
+	Kept []Kept `json:"-"`
+	// Skipped lists what a mode that is not additive would revoke inside the listed objects
+	// (grants of listed roles, roles of listed users, members of listed groups): in additive
+	// mode the plan leaves them, and says so. Empty in other modes.
+	Skipped []Step `json:"-"`
+}
+
+// Kept is a change the file asks for that the plan refuses to make.
+type Kept struct {
+	// Step is the step the plan would take otherwise.
+	Step Step
+	// Because says whom the refusal protects.
+	Because KeptBecause
+	// Who is the user (or, for a privilege group, the role) the refusal protects.
+	Who string
+	// Also are steps refused with Step: the revokes of a role's grants before its drop.
+	Also []Step
+	// Note says what is kept and why, for people: "user ops keeps role admin: it is the user
+	// milvus-rbac connects as".
+	Note string
+}
+
+// KeptBecause is why a change is refused.
+type KeptBecause int
+
+const (
+	// KeptForConnectedUser: the change would drop the user milvus-rbac connects as, take a
+	// role from it, or change its password. It depends on who runs the tool: as another user
+	// the plan makes it, so drift reports it whoever connects.
+	KeptForConnectedUser KeptBecause = iota + 1
+	// KeptForProtected: the change would take something from a protected user or role, which
+	// no plan touches, whoever connects.
+	KeptForProtected
+)
+
+// KeptNotes are the notes of p.Kept, in order.
+func (p *Plan) KeptNotes() []string {
+	var out []string
+	for _, k := range p.Kept {
+		out = append(out, k.Note)
+	}
+	return out
 }
 
 // Unmanaged names live objects outside the plan's scope.
@@ -86,46 +128,71 @@ func (s Step) Object() (kind, name string) {
 }
 
 // Description says what the step does, in the words of a reviewer, without any secret.
-func (s Step) Description() string {
+func (s Step) Description() string { return s.describe(plain, plain) }
+
+// plain formats a name for text: as it is.
+func plain(name string) string { return name }
+
+// names formats a list of names with code.
+func names(code func(string) string, ns []string) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = code(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+// grantText renders a grant with code around its names: "Search on default.*".
+func grantText(code func(string) string, g *spec.Grant) string {
+	if g.ObjectType == privilege.ObjectUser {
+		return fmt.Sprintf("%s on user %s (database %s)", code(g.Privilege), code(g.Object), code(g.Database))
+	}
+	return fmt.Sprintf("%s on %s", code(g.Privilege), code(g.Target()))
+}
+
+// describe is Description with code around every name and pattern and text around every
+// message (identity for text; a code span and escaping for markdown), so that nothing
+// renders as markup.
+func (s Step) describe(code, text func(string) string) string {
 	switch s.Action {
 	case CreatePrivilegeGroup:
-		return fmt.Sprintf("create privilege group %s", s.Group)
+		return fmt.Sprintf("create privilege group %s", code(s.Group))
 	case AddPrivilegesToGroup:
 		if len(s.Replace) > 0 {
 			return fmt.Sprintf("replace %s with %s in privilege group %s (its level changes: Milvus refuses a group of mixed levels)",
-				strings.Join(s.Replace, ", "), strings.Join(s.Privileges, ", "), s.Group)
+				names(code, s.Replace), names(code, s.Privileges), code(s.Group))
 		}
-		return fmt.Sprintf("add %s to privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
+		return fmt.Sprintf("add %s to privilege group %s", names(code, s.Privileges), code(s.Group))
 	case RemovePrivilegesFromGroup:
-		return fmt.Sprintf("remove %s from privilege group %s", strings.Join(s.Privileges, ", "), s.Group)
+		return fmt.Sprintf("remove %s from privilege group %s", names(code, s.Privileges), code(s.Group))
 	case DropPrivilegeGroup:
-		return fmt.Sprintf("drop privilege group %s", s.Group)
+		return fmt.Sprintf("drop privilege group %s", code(s.Group))
 	case CreateRole:
-		return fmt.Sprintf("create role %s", s.Role)
+		return fmt.Sprintf("create role %s", code(s.Role))
 	case GrantPrivilege:
-		return fmt.Sprintf("grant %s to role %s", s.Grant, s.Role)
+		return fmt.Sprintf("grant %s to role %s", grantText(code, s.Grant), code(s.Role))
 	case RevokePrivilege:
-		d := fmt.Sprintf("revoke %s from role %s", s.Grant, s.Role)
+		d := fmt.Sprintf("revoke %s from role %s", grantText(code, s.Grant), code(s.Role))
 		if len(s.Keep) > 0 {
-			d += fmt.Sprintf(" (then grant %s again: Milvus revokes them with %s)", strings.Join(s.Keep, ", "), s.Grant.Privilege)
+			d += fmt.Sprintf(" (then grant %s again: Milvus revokes them with %s)", names(code, s.Keep), code(s.Grant.Privilege))
 		}
 		return d
 	case DropRole:
-		return fmt.Sprintf("drop role %s", s.Role)
+		return fmt.Sprintf("drop role %s", code(s.Role))
 	case CreateUser:
-		return fmt.Sprintf("create user %s with password = (sensitive)", s.User)
+		return fmt.Sprintf("create user %s with password = (sensitive)", code(s.User))
 	case UpdatePassword:
-		d := fmt.Sprintf("change the password of user %s to (sensitive)", s.User)
+		d := fmt.Sprintf("change the password of user %s to (sensitive)", code(s.User))
 		if s.Blocked != "" {
-			d += " [blocked: " + s.Blocked + "]"
+			d += text(" [blocked: " + s.Blocked + "]")
 		}
 		return d
 	case GrantRole:
-		return fmt.Sprintf("grant role %s to user %s", s.Role, s.User)
+		return fmt.Sprintf("grant role %s to user %s", code(s.Role), code(s.User))
 	case RevokeRole:
-		return fmt.Sprintf("revoke role %s from user %s", s.Role, s.User)
+		return fmt.Sprintf("revoke role %s from user %s", code(s.Role), code(s.User))
 	case DropUser:
-		return fmt.Sprintf("drop user %s", s.User)
+		return fmt.Sprintf("drop user %s", code(s.User))
 	}
 	return string(s.Action)
 }

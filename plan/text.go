@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
 // TextOptions shape the text rendering.
@@ -126,7 +128,7 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 		return ansiYellow
 	}
 	if p.Empty() {
-		fmt.Fprintf(&b, "No changes. The cluster matches %s.\n", name)
+		fmt.Fprintf(&b, "No changes. The cluster matches %s%s.\n", name, p.except())
 	} else {
 		fmt.Fprintf(&b, "milvus-rbac will perform the following actions (mode %s):\n", p.Mode)
 		for _, obj := range byObject(p.Steps) {
@@ -139,7 +141,7 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 		}
 		b.WriteString("\n")
 	}
-	p.writeNotes(&b, o)
+	p.writeNotes(&b, o, false)
 	if !p.Empty() {
 		if d := p.Destructive(); len(d) > 0 {
 			fmt.Fprintf(&b, "%s\n", paint(o.Color, ansiRed+ansiBold,
@@ -155,17 +157,54 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 	return err
 }
 
-// writeNotes renders what the plan keeps on purpose and what it does not manage.
-func (p *Plan) writeNotes(b *strings.Builder, o TextOptions) {
-	for _, k := range p.Kept {
-		fmt.Fprintf(b, "%s\n", paint(o.Color, ansiYellow, "! "+k))
-	}
-	if !p.Unmanaged.Empty() {
-		fmt.Fprintf(b, "Unmanaged (not in the file, left alone in mode %s): %s.\n", p.Mode, p.Unmanaged.String())
-	}
-	if len(p.Kept) > 0 || !p.Unmanaged.Empty() {
+// writeNotes renders what the plan leaves on purpose: in additive mode what it does not
+// revoke, what it keeps (in a drift report, the changes kept only for the connecting user are
+// differences, listed above, not notes), and what it does not manage.
+func (p *Plan) writeNotes(b *strings.Builder, o TextOptions, drift bool) {
+	wrote := false
+	if len(p.Skipped) > 0 {
+		fmt.Fprintf(b, "%s\n", p.skippedHeading())
+		for _, s := range p.Skipped {
+			fmt.Fprintf(b, "  skipped: %s\n", s.Description())
+		}
 		b.WriteString("\n")
 	}
+	for _, k := range p.Kept {
+		if drift && k.Because == KeptForConnectedUser {
+			continue
+		}
+		fmt.Fprintf(b, "%s\n", paint(o.Color, ansiYellow, "! "+k.Note))
+		wrote = true
+	}
+	if !p.Unmanaged.Empty() {
+		fmt.Fprintf(b, "%s\n", p.unmanagedNote())
+		wrote = true
+	}
+	if wrote {
+		b.WriteString("\n")
+	}
+}
+
+// except qualifies "the cluster matches" when the plan keeps a change only for the
+// connecting user: the cluster does not match, but this plan will not change it.
+func (p *Plan) except() string {
+	for _, k := range p.Kept {
+		if k.Because == KeptForConnectedUser {
+			return ", except as noted below"
+		}
+	}
+	return ""
+}
+
+// skippedHeading introduces p.Skipped.
+func (p *Plan) skippedHeading() string {
+	return fmt.Sprintf("Skipped (mode %s never revokes; mode %s would revoke these %d, which the file does not list):",
+		p.Mode, spec.ModeAdopt, len(p.Skipped))
+}
+
+// unmanagedNote is the sentence that lists p.Unmanaged.
+func (p *Plan) unmanagedNote() string {
+	return fmt.Sprintf("Unmanaged (not in the file, left alone in mode %s): %s.", p.Mode, p.Unmanaged.String())
 }
 
 // String lists the unmanaged objects: "users bob, carol; roles tmp".
