@@ -97,3 +97,45 @@ func TestLackNamesTheGrantThatGivesIt(t *testing.T) {
 		t.Errorf("UpdateUser lack: %s", s)
 	}
 }
+
+// TestOperatorRolesExample checks examples/operator-roles.yaml against plan.Privileges: a user
+// holding only rbac_reader lacks the privilege of every action, and reads what plan, drift,
+// export and access read; a user holding rbac_applier lacks none.
+func TestOperatorRolesExample(t *testing.T) {
+	sp, err := spec.Load("../examples/operator-roles.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p plan.Plan
+	want := map[string]bool{}
+	for action, priv := range plan.Privileges {
+		st := plan.Step{Action: action, Role: "app", User: "someone", Group: "g"}
+		if action == plan.GrantPrivilege || action == plan.RevokePrivilege {
+			g := spec.NewGrant("Search", "sales", "*")
+			st.Grant = &g
+		}
+		p.Steps = append(p.Steps, st)
+		want[priv] = true
+	}
+	m := access.Compute(sp.State, access.Options{})
+	got := map[string]bool{}
+	for _, l := range Preflight(&p, m, "rbac_reader") {
+		got[l.Privilege] = true
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("what rbac_reader lacks (-every action's privilege +lacking):\n%s", diff)
+	}
+	if lacks := Preflight(&p, m, "rbac_applier"); len(lacks) > 0 {
+		t.Errorf("rbac_applier lacks %v", lacks)
+	}
+	for _, read := range []struct{ priv, db, object string }{
+		{"SelectOwnership", "default", "*"}, {"SelectUser", "default", "someone"},
+		{"ListPrivilegeGroups", "default", "*"}, {"ListDatabases", "default", "*"},
+	} {
+		for _, user := range []string{"rbac_reader", "rbac_applier"} {
+			if ok, _ := m.Can(user, read.priv, read.db, read.object); !ok {
+				t.Errorf("%s cannot %s in %s on %s", user, read.priv, read.db, read.object)
+			}
+		}
+	}
+}

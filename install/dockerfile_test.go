@@ -104,6 +104,12 @@ func TestDockerfile(t *testing.T) {
 	if !strings.HasPrefix(build.Image, "golang:") {
 		t.Errorf("build stage image %s, want golang", build.Image)
 	}
+	// The builder's Go is go.mod's release line (golang:1.26 is the newest 1.26.x).
+	goMod := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindStringSubmatch(read(t, "go.mod"))
+	arg := regexp.MustCompile(`(?m)^ARG GO_VERSION=(\S+)$`).FindStringSubmatch(read(t, "Dockerfile"))
+	if goMod == nil || arg == nil || arg[1] != goMod[1] || build.Image != "golang:${GO_VERSION}" {
+		t.Errorf("the builder is %s with GO_VERSION %v; go.mod says go %v", build.Image, arg, goMod)
+	}
 	for _, want := range []string{"CGO_ENABLED=0 ", " -trimpath ", " -ldflags "} {
 		if !strings.Contains(goBuild, want) {
 			t.Errorf("the build stage's go build lacks %q: %s", strings.TrimSpace(want), goBuild)
