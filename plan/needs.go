@@ -24,12 +24,12 @@ var Privileges = map[Action]string{
 // Need is a privilege one call asks of the connecting user: Milvus checks Privilege on Object
 // in Database, the database of the request.
 type Need struct {
-	Privilege string `json:"privilege"`
+	Privilege string
 	// Database is the grant's database for a grant or revoke of a privilege (the REST handler
 	// puts the body's dbName into the request's context), "default" for every other call.
-	Database string `json:"database"`
+	Database string
 	// Object is the user whose password changes (UpdateUser), "*" otherwise.
-	Object string `json:"object"`
+	Object string
 }
 
 // Need is what the call of s asks of the connecting user.
