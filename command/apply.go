@@ -92,6 +92,9 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
 		return fail(s, fmt.Errorf("refused, nothing was changed: %s", msg))
 	}
+	if msg := ses.preflight(); msg != "" {
+		return fail(s, fmt.Errorf("refused, nothing was changed: %s", msg))
+	}
 	if saved == nil && !o.AutoApprove {
 		fmt.Fprint(s.Err, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")
 		answer, _ := bufio.NewReader(s.In).ReadString('\n')

@@ -16,13 +16,27 @@ func TestCIExamplesKeepTheWholePlan(t *testing.T) {
 	if len(files) < 2 {
 		t.Fatalf("CI examples: %v", files)
 	}
-	toLog := regexp.MustCompile(`(?m)^\s*(- )?milvus-rbac plan -f access\.yaml( \|\| exit 1)?\s*$`)
+	action, err := os.ReadFile("../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toLog := regexp.MustCompile(`(?m)^\s*(- )?milvus-rbac plan -f (access\.yaml|"\$INPUT_FILE")( "\$\{extra\[@\]\}")?( \|\| exit 1)?\s*$`)
+	if !toLog.Match(action) || !strings.Contains(string(action), `--out "$json"`) {
+		t.Errorf("action.yml does not print the text plan to the job log and save the JSON plan")
+	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s := string(data)
+		if strings.Contains(s, "uses: milvus-rbac/milvus-rbac@") {
+			// The Action prints the text plan (checked above); the example keeps its JSON plan.
+			if !strings.Contains(s, "path: ${{ steps.plan.outputs.json-path }}") {
+				t.Errorf("%s does not keep the Action's JSON plan as an artifact", f)
+			}
+			continue
+		}
 		if !toLog.MatchString(s) {
 			t.Errorf("%s does not print the text plan to the job log", f)
 		}

@@ -126,13 +126,14 @@ func TestMarkdownAndDiffFormats(t *testing.T) {
 	expect(t, c.run(t, nil, "plan", "-f", quickstart, "--format", "markdwon"), 1, `unknown --format "markdwon" (did you mean "markdown"?): use one of text, json, markdown, diff`)
 }
 
-// TestCIExamplesUseRealCommands checks that every milvus-rbac command in the CI examples exists
-// and takes the flags the example passes it.
+// TestCIExamplesUseRealCommands checks that every milvus-rbac command in the CI examples and
+// the GitHub Action exists and takes the flags the file passes it.
 func TestCIExamplesUseRealCommands(t *testing.T) {
 	files, _ := filepath.Glob("../examples/ci/*.yml")
 	if len(files) < 2 {
 		t.Fatalf("CI examples: %v", files)
 	}
+	files = append(files, "../action.yml")
 	c := &cluster{}
 	call := regexp.MustCompile(`milvus-rbac ([a-z]+)((?: +[^ |>&;]+)*)`)
 	checked := 0
@@ -168,7 +169,7 @@ func TestCIExamplesUseRealCommands(t *testing.T) {
 			}
 		}
 	}
-	if checked < 6 {
-		t.Errorf("only %d milvus-rbac calls found in the CI examples", checked)
+	if checked < 9 {
+		t.Errorf("only %d milvus-rbac calls found in the CI examples and the Action", checked)
 	}
 }

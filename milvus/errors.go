@@ -192,7 +192,7 @@ func apiHint(ae *APIError) string {
 		if m := permissionDeny.FindStringSubmatch(ae.Message); m != nil {
 			priv, who := m[1], m[2]
 			hint := fmt.Sprintf("%s lacks the %s privilege: grant its role %s (or %s on Global *), or give it the admin role",
-				who, priv, groupHolding(priv), priv)
+				who, priv, privilege.GroupHolding(priv), priv)
 			if strings.Contains(ae.Message, "in the `*` database") {
 				// Reads ask about every database at once (roles/describe with dbName "*"):
 				// only a grant on database "*" covers that.
@@ -215,16 +215,4 @@ func apiHint(ae *APIError) string {
 		return "Milvus caps users at proxy.maxUserNum (100) and roles at proxy.maxRoleNum (10, admin and public included): raise the limit in milvus.yaml or manage fewer"
 	}
 	return ""
-}
-
-// groupHolding names the narrowest built-in group holding priv, ClusterAdmin when none does.
-func groupHolding(priv string) string {
-	for _, g := range privilege.BuiltinGroups {
-		for _, p := range privilege.Members(g, privilege.V2_6) {
-			if p == priv {
-				return g
-			}
-		}
-	}
-	return "ClusterAdmin"
 }

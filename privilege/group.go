@@ -126,3 +126,16 @@ func Members(group string, v Version) []string {
 	sort.Strings(out)
 	return out
 }
+
+// GroupHolding names the narrowest built-in group holding priv (the 2.6 contents), for a hint
+// saying what to grant; ClusterAdmin when none does.
+func GroupHolding(priv string) string {
+	for _, g := range BuiltinGroups {
+		for _, p := range Members(g, V2_6) {
+			if p == priv {
+				return g
+			}
+		}
+	}
+	return "ClusterAdmin"
+}
