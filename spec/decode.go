@@ -189,6 +189,9 @@ func (d *decoder) decodeGroups(n *yaml.Node) {
 			ok = d.checkGroupName(name) && d.unique(seen, name, "privilege group")
 		}
 		privs := d.groupPrivileges(item, f, p)
+		if ok && d.release != nil {
+			d.refuseWithout(name, release.PrivilegeGroups, "custom privilege groups; list the privileges in the grants instead")
+		}
 		if ok {
 			d.groups[name.Value] = privs
 			d.spec.State.Groups[name.Value] = &PrivilegeGroup{Name: name.Value, Privileges: SortNames(slices.Clone(privs))}
@@ -444,6 +447,10 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		d.AddAt(coll.Node, coll.Path, `%q is a collection-level privilege group: on database "*" Milvus grants it only on collection "*"; name a database`, priv)
 		valid = false
 	}
+	if valid && d.release != nil && privilege.IsBuiltinGroup(priv) {
+		d.refuseWithout(named{Value: priv, Node: pf.Val, Path: pp}, release.GrantV2,
+			fmt.Sprintf("built-in privilege groups; grant the privileges of %s one by one", priv))
+	}
 	if valid && d.release != nil && database == privilege.Wildcard && object != privilege.Wildcard {
 		where := coll
 		if hasUser {
@@ -454,6 +461,16 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 			map[bool]string{true: "user", false: "collection"}[hasUser], object))
 	}
 	return NewGrant(priv, database, object), valid
+}
+
+// refuseWithout adds a problem at n when none of the file's releases (CheckRelease) has
+// behaviour b, which brings what: "custom privilege groups; list the privileges instead".
+// When only some have it, the server's own answer decides: a missing route is a 404 that
+// apply reports with the release needed.
+func (d *decoder) refuseWithout(n named, b release.Behaviour, what string) {
+	if d.release.Has(b) == release.No {
+		d.AddAt(n.Node, n.Path, "Milvus %s has no %s (%s has)", d.release, what, release.Need(b))
+	}
 }
 
 // refuseOnRelease adds why at n when the file's releases (CheckRelease) have behaviour b,

@@ -654,3 +654,40 @@ roles:
 		})
 	}
 }
+
+// TestCheckReleaseGroups: custom groups need 2.4.16, built-in groups 2.4.18.
+func TestCheckReleaseGroups(t *testing.T) {
+	sp, err := Parse("access.yaml", []byte(`version: 1
+privilege_groups:
+  - name: readers
+    privileges: [Search, Query]
+roles:
+  - name: r
+    grants:
+      - privilege: CollectionReadOnly
+      - privilege: readers
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[string]int{"2.4.15": 2, "2.4.17": 1, "2.4.18": 0, "2.5.27": 0} {
+		err := sp.CheckRelease(release.Exactly(release.MustParse(v)))
+		var ps *Problems
+		n := 0
+		if errors.As(err, &ps) {
+			n = len(*ps)
+		}
+		if n != want {
+			t.Errorf("%s: %d problems, want %d: %v", v, n, want, err)
+		}
+	}
+	err = sp.CheckRelease(release.Exactly(release.V(2, 4, 15)))
+	for _, s := range []string{
+		"access.yaml:3: privilege_groups[0].name: Milvus 2.4.15 has no custom privilege groups; list the privileges in the grants instead (Milvus 2.4.16 or later has)",
+		"access.yaml:8: roles[0].grants[0].privilege: Milvus 2.4.15 has no built-in privilege groups; grant the privileges of CollectionReadOnly one by one (Milvus 2.4.18 or later has)",
+	} {
+		if err == nil || !strings.Contains(err.Error(), s) {
+			t.Errorf("error %v lacks %q", err, s)
+		}
+	}
+}
