@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // introduced holds the privileges that release lines after 2.5 added (pkg/util/constant.go
@@ -72,20 +73,29 @@ func (s *Server) operatePrivilegeV1(c *caller, body []byte, grant bool) (any, *a
 	if e := s.authorize(c, privilege.ObjectGlobal, "ManageOwnership", privilege.Wildcard, db); e != nil {
 		return nil, e
 	}
-	if e := validateName(rq.ObjectType, "ObjectType"); e != nil {
+	if e := s.validateName(rq.ObjectType, "ObjectType"); e != nil {
 		return nil, e
 	}
-	if e := validateObjectName(rq.ObjectName); e != nil {
+	if e := s.validateObjectName(rq.ObjectName); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(rq.RoleName); e != nil {
+	if e := s.validateRoleName(rq.RoleName); e != nil {
 		return nil, e
 	}
-	if e := validatePrivilege(rq.Privilege); e != nil {
+	if e := s.validatePrivilege(rq.Privilege); e != nil {
 		return nil, e
 	}
 	if s.opts.AuthorizationDisabled {
 		return nil, errNoCurrentUser()
+	}
+	objectName := rq.ObjectName
+	if s.prof.Has(release.ResolveAliasInGrants) && rq.ObjectType == privilege.ObjectCollection && objectName != privilege.Wildcard {
+		// proxy OperatePrivilege resolves Collection grants only (impl.go, #48052).
+		resolved, e := s.resolveAlias(db, objectName)
+		if e != nil {
+			return nil, e
+		}
+		objectName = resolved
 	}
 	switch rq.ObjectType {
 	case privilege.ObjectCollection, privilege.ObjectGlobal, privilege.ObjectUser:
@@ -100,7 +110,7 @@ func (s *Server) operatePrivilegeV1(c *caller, body []byte, grant bool) (any, *a
 		if e := s.checkPrivilegeV1(p, rq.ObjectType); e != nil {
 			return nil, e
 		}
-		object := rq.ObjectName
+		object := objectName
 		if rq.ObjectType == privilege.ObjectGlobal && !privilege.IsLegacyGroup(p) && !privilege.IsBuiltinGroup(p) {
 			object = privilege.Wildcard
 		}
@@ -148,10 +158,10 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 	if e := s.authorize(c, privilege.ObjectGlobal, "ManageOwnership", privilege.Wildcard, c.db(rq.DbName)); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(rq.RoleName); e != nil {
+	if e := s.validateRoleName(rq.RoleName); e != nil {
 		return nil, e
 	}
-	if e := validatePrivilege(rq.Privilege); e != nil {
+	if e := s.validatePrivilege(rq.Privilege); e != nil {
 		return nil, e
 	}
 	if rq.DbName != "" && rq.DbName != privilege.Wildcard {
@@ -159,11 +169,22 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 			return nil, e
 		}
 	}
-	if e := validateCollectionName(rq.CollectionName); e != nil {
+	if e := s.validateCollectionName(rq.CollectionName); e != nil {
 		return nil, e
 	}
 	if s.opts.AuthorizationDisabled {
 		return nil, errNoCurrentUser()
+	}
+	collection := rq.CollectionName
+	if s.prof.Has(release.ResolveAliasInGrants) && collection != privilege.Wildcard {
+		// proxy OperatePrivilegeV2 resolves every collectionName but "*" and "" (impl.go,
+		// #48052, on by default from #48151): a user name of SelectUser/UpdateUser too, so
+		// dbName "*" fails, as does a database that does not exist (or no longer does).
+		resolved, e := s.resolveAlias(rq.DbName, collection)
+		if e != nil {
+			return nil, e
+		}
+		collection = resolved
 	}
 	r, ok := s.st.roles[rq.RoleName]
 	if !ok {
@@ -175,7 +196,7 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 		// reports it as an unknown privilege name.
 		return nil, s.rootcoord("", "not found the privilege name[%s]", p)
 	}
-	if e := s.checkGroupLevel(p, rq.DbName, rq.CollectionName); e != nil {
+	if e := s.checkGroupLevel(p, rq.DbName, collection); e != nil {
 		return nil, e
 	}
 	db := rq.DbName // passed raw by the REST handler, defaulted by MetaTable.OperatePrivilege
@@ -183,7 +204,7 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 		db = privilege.DefaultDatabase
 	}
 	for _, q := range append([]string{p}, privilege.Related[p]...) {
-		s.apply(r, grantKey{privilege.ObjectType(q), db, rq.CollectionName, q}, c.user, grant)
+		s.apply(r, grantKey{privilege.ObjectType(q), db, collection, q}, c.user, grant)
 	}
 	return nil, nil
 }

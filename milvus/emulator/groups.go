@@ -134,7 +134,7 @@ func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError)
 		return nil, e
 	}
 	for _, p := range rq.Privileges {
-		if e := validatePrivilege(p); e != nil {
+		if e := s.validatePrivilege(p); e != nil {
 			return nil, e
 		}
 	}

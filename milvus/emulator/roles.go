@@ -43,7 +43,7 @@ func (s *Server) describeRole(c *caller, body []byte) (any, *apiError) {
 			return nil, e
 		}
 	}
-	if e := validateRoleName(name); e != nil {
+	if e := s.validateRoleName(name); e != nil {
 		return nil, e
 	}
 	r, ok := s.st.roles[name]
@@ -92,7 +92,7 @@ func (s *Server) createRole(c *caller, body []byte) (any, *apiError) {
 	if e := s.authorize(c, privilege.ObjectGlobal, "CreateOwnership", privilege.Wildcard, c.db("")); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(name); e != nil {
+	if e := s.validateRoleName(name); e != nil {
 		return nil, e
 	}
 	if e := validateDescription("role", description); e != nil {
@@ -123,7 +123,7 @@ func (s *Server) roleToChange(c *caller, body []byte, priv, verb string) (name s
 	if e := s.authorize(c, privilege.ObjectGlobal, priv, privilege.Wildcard, c.db("")); e != nil {
 		return "", nil, e
 	}
-	if e := validateRoleName(name); e != nil {
+	if e := s.validateRoleName(name); e != nil {
 		return "", nil, e
 	}
 	if name == adminRole || name == publicRole {

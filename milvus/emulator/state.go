@@ -21,6 +21,7 @@ type state struct {
 	users  map[string]*user
 	roles  map[string]*role
 	groups map[string]*group
+	dbs    map[string]*database
 }
 
 type user struct {
@@ -52,6 +53,7 @@ type group struct {
 
 func newState(opts Options) *state {
 	st := &state{users: map[string]*user{}, roles: map[string]*role{}, groups: map[string]*group{}}
+	seedDatabases(st, opts)
 	st.users[rootUser] = &user{pwHash: hashPassword(rootUser, opts.RootPassword), roles: map[string]bool{}}
 	for _, r := range append([]string{adminRole, publicRole}, opts.BuiltinRoles...) {
 		st.roles[r] = &role{grants: map[grantKey]string{}}

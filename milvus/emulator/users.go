@@ -233,7 +233,7 @@ func (s *Server) operateUserRole(c *caller, body []byte, add bool) (any, *apiErr
 	if e := s.validateUsername(rq.UserName); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(rq.RoleName); e != nil {
+	if e := s.validateRoleName(rq.RoleName); e != nil {
 		return nil, e
 	}
 	if _, ok := s.st.roles[rq.RoleName]; !ok {

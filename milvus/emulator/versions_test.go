@@ -175,3 +175,50 @@ func TestCustomGroupMixedMembers(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorWithRightsInOneDatabase: the privilege interceptor checks a request in the
+// database of its context (the body's dbName, else DB-Name, else "default"), and a grant in
+// "sales" matches only requests in "sales": roles/describe with dbName "*" and
+// privilege_groups/list without one are refused (403) to an operator whose rights are granted
+// in one database, on every release.
+func TestOperatorWithRightsInOneDatabase(t *testing.T) {
+	for _, v := range []string{"2.4.18", "2.5.27", "2.6.4", "2.6.12", "2.6.19"} {
+		t.Run(v, func(t *testing.T) {
+			h := start(t, withVersion(salesOptions, v))
+			mustNil(t, h.emu.CreateUser("op", "secret1"))
+			mustNil(t, h.emu.CreateRole("ops"))
+			mustNil(t, h.emu.CreateRole("other"))
+			mustNil(t, h.emu.AddUserRole("op", "ops"))
+			for _, p := range []string{"SelectOwnership", "ListPrivilegeGroups"} {
+				h.mustOK("roles/grant_privilege_v2", `{"roleName":"ops","privilege":"`+p+`","dbName":"sales","collectionName":"*"}`)
+			}
+			for _, c := range []struct {
+				endpoint, body string
+				status         int
+				denied         string // the privilege named in the 403, "" when allowed
+				db             string
+			}{
+				{"roles/describe", `{"roleName":"other","dbName":"*"}`, 403, "SelectOwnership", "*"},
+				{"roles/describe", `{"roleName":"other","dbName":"sales"}`, 200, "", ""},
+				{"roles/describe", `{"roleName":"other"}`, 403, "SelectOwnership", "default"},
+				// Describing one's own role needs nothing.
+				{"roles/describe", `{"roleName":"ops","dbName":"*"}`, 200, "", ""},
+				{"privilege_groups/list", `{}`, 403, "ListPrivilegeGroups", "default"},
+				{"privilege_groups/list", `{"dbName":"sales"}`, 200, "", ""},
+				{"roles/list", `{}`, 403, "SelectOwnership", "default"},
+			} {
+				st, body := h.do("op:secret1", c.endpoint, c.body)
+				if st != c.status {
+					t.Errorf("%s %s: HTTP %d %s, want %d", c.endpoint, c.body, st, body, c.status)
+					continue
+				}
+				if c.denied != "" {
+					want := "rpc error: code = PermissionDenied desc = Privilege" + c.denied + ": permission deny to op in the `" + c.db + "` database"
+					if got := decode(t, body); got.Code != 65535 || got.Message != want {
+						t.Errorf("%s %s: %d %q, want 65535 %q", c.endpoint, c.body, got.Code, got.Message, want)
+					}
+				}
+			}
+		})
+	}
+}
