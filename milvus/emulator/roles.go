@@ -51,16 +51,14 @@ func (s *Server) describeRole(c *caller, body []byte) (any, *apiError) {
 		return nil, s.errRoleNotFound(name)
 	}
 	var grants []map[string]string
-	for _, k := range r.sortedGrants() {
-		if k.db == db || k.db == privilege.Wildcard || db == privilege.Wildcard {
-			grants = append(grants, map[string]string{
-				"objectType": k.objectType,
-				"objectName": k.object,
-				"privilege":  k.privilege,
-				"dbName":     k.db,
-				"grantor":    r.grants[k],
-			})
-		}
+	for _, g := range s.listGrants(r, db) {
+		grants = append(grants, map[string]string{
+			"objectType": g.objectType,
+			"objectName": g.object,
+			"privilege":  g.privilege,
+			"dbName":     g.db,
+			"grantor":    g.grantor,
+		})
 	}
 	out := list(grants)
 	if s.prof.Has(release.Descriptions) {
@@ -169,7 +167,7 @@ func (s *Server) dropRole(c *caller, body []byte) (any, *apiError) {
 	if !ok {
 		return nil, s.errRoleNotFound(name)
 	}
-	if len(r.grants) > 0 {
+	if len(s.listGrants(r, privilege.Wildcard)) > 0 {
 		return nil, s.rootcoord("failed to check if drop role: ", "fail to drop the role that it has privileges. Use REVOKE API to revoke privileges")
 	}
 	delete(s.st.roles, name)

@@ -53,21 +53,21 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 // ("app_ingest/r2" for "app"); typeutil.After finds no "<name>/" in those, returns "", and the
 // "" passes the length check and is appended: one empty role name per such key (milvus#46676,
 // kv_catalog.go getRolesByUsername). A user that does not exist gets the same "" entries.
-// Callers hold s.mu.
+// Releases with the exact lookup meet only the user's own keys. Callers hold s.mu.
 func (s *Server) userRoles(name string) []string {
-	if s.prof.Has(release.ExactUserRoleLookup) {
-		if u, ok := s.st.users[name]; ok {
-			return sortedKeys(u.roles)
-		}
-		return nil
-	}
 	var keys []string
 	for userName, u := range s.st.users {
-		if !strings.HasPrefix(userName, name) {
+		if userName != name && (s.prof.Has(release.ExactUserRoleLookup) || !strings.HasPrefix(userName, name)) {
 			continue
 		}
 		for r := range u.roles {
 			keys = append(keys, userName+"/"+r)
+		}
+		if !s.prof.Has(release.EmptyGrantKeysSkipped) {
+			// Leftover keys "<user>/" (PlantRoleMappingKey) give "" until #50544 skips them.
+			for range u.leftoverMappings {
+				keys = append(keys, userName+"/")
+			}
 		}
 	}
 	sort.Strings(keys)
