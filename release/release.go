@@ -18,7 +18,9 @@ const (
 	// built-in privilege groups.
 	GrantV2
 	// GroupLevelCheck: a custom group refuses members of different levels (cluster, database,
-	// collection); before it only mixed object types were refused.
+	// collection), and a v2 grant of a group must suit the group's level (dbName and
+	// collectionName "*" for a cluster-level group, ...); before, only mixed object types were
+	// refused and groups were granted anywhere.
 	GroupLevelCheck
 	// DottedUserNames: user names may contain "." and "-".
 	DottedUserNames
@@ -76,7 +78,7 @@ var Table = []Row{
 	{GrantV2, "grant-privilege-v2", since("2.4.18"),
 		"roles/grant_privilege_v2 and the built-in groups, #37787 (after the v2.4.17 bump), 2.5.0"},
 	{GroupLevelCheck, "group-level-check", since("2.5.4"),
-		"root_coord.go: custom group members must share a privilege level (2.5.4); before, only the object type"},
+		"rbac_task.go: custom group members must share a privilege level; root_coord.go validatePrivilegeGroupParams (#39224, 2.5.4); before, only the object type"},
 	{DottedUserNames, "dotted-user-names", since("2.6.0"),
 		"proxy/util.go ValidateUsername allows '.' and '-' (commit 1bd66b09e3, before the v2.6.0 bump)"},
 	{ExactUserRoleLookup, "exact-user-role-lookup", since("2.6.13"),

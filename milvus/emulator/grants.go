@@ -196,8 +196,11 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 		// reports it as an unknown privilege name.
 		return nil, s.rootcoord("", "not found the privilege name[%s]", p)
 	}
-	if e := s.checkGroupLevel(p, rq.DbName, collection); e != nil {
-		return nil, e
+	if s.prof.Has(release.GroupLevelCheck) {
+		// validatePrivilegeGroupParams came with the level check of custom groups (#39224).
+		if e := s.checkGroupLevel(p, rq.DbName, collection); e != nil {
+			return nil, e
+		}
 	}
 	db := rq.DbName // passed raw by the REST handler, defaulted by MetaTable.OperatePrivilege
 	if db == "" {
@@ -209,10 +212,11 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 	return nil, nil
 }
 
-// checkGroupLevel is validatePrivilegeGroupParams: for a group (built-in or custom, non-empty)
-// the level of its first member decides where it may be granted. Single privileges are not
-// checked. A custom group of mixed levels (possible before E2) is judged by whichever member the
-// server happens to store first.
+// checkGroupLevel is validatePrivilegeGroupParams (root_coord.go, from 2.5.4 with
+// release.GroupLevelCheck; before, a group is granted anywhere): for a group (built-in or
+// custom, non-empty) the level of its first member decides where it may be granted. Single
+// privileges are not checked. A custom group of mixed levels (left from an older release, or
+// restored from a backup) is judged by whichever member the server happens to store first.
 func (s *Server) checkGroupLevel(p, dbName, collectionName string) *apiError {
 	members := s.groupMembers(p)
 	if len(members) == 0 {
