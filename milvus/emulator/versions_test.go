@@ -377,3 +377,40 @@ func TestLimitErrorsByRelease(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicateConfigurationPrivileges: UpdateReplicateConfiguration joins ClusterAdmin in 2.6.6,
+// GetReplicateConfiguration ClusterReadOnly in 2.6.12; before, the names are unknown.
+func TestReplicateConfigurationPrivileges(t *testing.T) {
+	for _, tc := range []struct {
+		version     string
+		update, get bool
+	}{{"2.5.27", false, false}, {"2.6.4", false, false}, {"2.6.6", true, false}, {"2.6.11", true, false}, {"2.6.12", true, true}, {"3.0.0", true, true}} {
+		t.Run(tc.version, func(t *testing.T) {
+			h := start(t, Options{Version: release.MustParse(tc.version)})
+			body := h.root("privilege_groups/list", `{}`)
+			var list struct {
+				Data struct {
+					PrivilegeGroups []privilegeGroupInfo `json:"privilegeGroups"`
+				} `json:"data"`
+			}
+			mustNil(t, json.Unmarshal([]byte(body), &list))
+			members := map[string]string{}
+			for _, g := range list.Data.PrivilegeGroups {
+				members[g.PrivilegeGroupName] = "," + g.Privileges + ","
+			}
+			if got := strings.Contains(members["ClusterAdmin"], ",UpdateReplicateConfiguration,"); got != tc.update {
+				t.Errorf("ClusterAdmin has UpdateReplicateConfiguration: %v", got)
+			}
+			if got := strings.Contains(members["ClusterReadOnly"], ",GetReplicateConfiguration,"); got != tc.get {
+				t.Errorf("ClusterReadOnly has GetReplicateConfiguration: %v", got)
+			}
+			mustNil(t, h.emu.CreateRole("r"))
+			for p, want := range map[string]bool{"UpdateReplicateConfiguration": tc.update, "GetReplicateConfiguration": tc.get} {
+				got := decode(t, h.root("roles/grant_privilege_v2", `{"roleName":"r","privilege":"`+p+`","dbName":"*","collectionName":"*"}`))
+				if (got.Code == 0) != want {
+					t.Errorf("grant %s: %+v, want ok=%v", p, got, want)
+				}
+			}
+		})
+	}
+}
