@@ -25,7 +25,13 @@
 // mutation failing) for tests of a client under faults. They are off unless asked for, and
 // each decision depends only on the seed and the request, so a failing test replays.
 //
-// The test helpers (CreateUser, Grant, Users, Grants, ...) read and write the state directly,
-// without HTTP and without the server's validation, so that other packages' tests can set up and
-// assert live state.
+// Databases, collections and aliases (Options.Databases, databases.go) exist only as far as RBAC
+// needs them: from 2.6.12 a grant resolves its collection name through the aliases of its
+// database, and a client reads databases/list, collections/list and aliases/* to check names.
+//
+// The test helpers (CreateUser, Grant, CreateDatabase, CreateAlias, Users, Grants, ...) read and
+// write the state directly, without HTTP and without the server's validation, so that other
+// packages' tests can set up and assert live state. PlantGrantKey and PlantRoleMappingKey store
+// what no request can: storage keys with empty segments, which real servers have been found
+// holding (milvus#49989).
 package emulator
