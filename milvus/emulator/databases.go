@@ -156,8 +156,7 @@ func (s *Server) visibleCollections(c *caller, db string) (all bool, names map[s
 }
 
 // databases/list: ListDatabases. The REST handler runs no privilege check; rootcoord lists the
-// databases the caller may see (list_db_task.go), in the order of its meta table (here: by name,
-// with "default" among them).
+// databases the caller may see (list_db_task.go), in map order.
 func (s *Server) listDatabases(c *caller, body []byte) (any, *apiError) {
 	var rq emptyReq
 	if e := bind(body, &rq); e != nil {
@@ -173,7 +172,7 @@ func (s *Server) listDatabases(c *caller, body []byte) (any, *apiError) {
 			out = append(out, name)
 		}
 	}
-	return list(out), nil
+	return list(s.mapOrder(out)), nil
 }
 
 // collections/list: ShowCollections in the request's database. No privilege check at the REST
@@ -203,7 +202,7 @@ func (s *Server) listCollections(c *caller, body []byte) (any, *apiError) {
 			out = append(out, name)
 		}
 	}
-	return list(out), nil
+	return list(s.mapOrder(out)), nil
 }
 
 // aliases/list: ListAliases, Global/ListAliases in the request's database (public holds it by
@@ -231,7 +230,7 @@ func (s *Server) listAliases(c *caller, body []byte) (any, *apiError) {
 			out = append(out, alias)
 		}
 	}
-	return list(out), nil
+	return list(s.mapOrder(out)), nil
 }
 
 // aliases/describe: DescribeAlias, Global/DescribeAlias in the request's database. data holds
@@ -257,6 +256,15 @@ func (s *Server) describeAlias(c *caller, body []byte) (any, *apiError) {
 	return map[string]any{"code": 0, "data": map[string]string{
 		"dbName": db, "collectionName": coll, "aliasName": rq.AliasName,
 	}}, nil
+}
+
+// mapOrder puts names in the order of a Go map's iteration, which is what rootcoord answers
+// (meta_table.go ListDatabases: maps.Values(dbName2Meta); listCollectionFromCache and the alias
+// table range over maps too): a different order at every call, drawn from the seeded rng so that
+// a failing test replays. Callers hold s.mu.
+func (s *Server) mapOrder(names []string) []string {
+	s.rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	return names
 }
 
 // The helpers below change databases, collections and aliases directly, for tests. Like the

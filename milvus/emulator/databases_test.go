@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -37,14 +40,58 @@ func TestDatabaseRoutes(t *testing.T) {
 				{"aliases/describe", `{"dbName":"sales","aliasName":"orders"}`, `{"code":1600,"message":"alias not found[database=sales][alias=orders]"}`},
 				{"aliases/describe", `{"dbName":"sales"}`, `{"code":1802,"message":"missing required parameters, error: Key: 'AliasReq.AliasName' Error:Field validation for 'AliasName' failed on the 'required' tag"}`},
 			} {
-				if got := h.root(c.endpoint, c.body); got != c.want {
+				if got := sortedData(t, h.root(c.endpoint, c.body)); got != c.want {
 					t.Errorf("%s %s:\n got %s\nwant %s", c.endpoint, c.body, got, c.want)
 				}
 			}
-			if got := h.root("collections/list", `{}`, "DB-Name", "hr"); got != `{"code":0,"data":["staff"]}` {
+			if got := sortedData(t, h.root("collections/list", `{}`, "DB-Name", "hr")); got != `{"code":0,"data":["staff"]}` {
 				t.Errorf("collections/list takes the DB-Name header: %s", got)
 			}
 		})
+	}
+}
+
+// sortedData sorts the data of a list answer, which comes in map order, and returns the answer
+// re-encoded; other answers are returned as they are.
+func sortedData(t *testing.T, body string) string {
+	t.Helper()
+	var l struct {
+		Code int      `json:"code"`
+		Data []string `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(body), &l); err != nil || l.Code != 0 || l.Data == nil {
+		return body
+	}
+	sort.Strings(l.Data)
+	b, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestListsInMapOrder: databases, collections and aliases come in a Go map's order, which
+// changes from call to call.
+func TestListsInMapOrder(t *testing.T) {
+	opts := salesOptions
+	opts.Databases = map[string]Database{}
+	var colls []string
+	for i := range 8 {
+		name := fmt.Sprintf("db%d", i)
+		opts.Databases[name] = Database{}
+		colls = append(colls, fmt.Sprintf("c%d", i))
+	}
+	opts.Databases["default"] = Database{Collections: colls}
+	h := start(t, opts)
+	for _, c := range []struct{ endpoint, body string }{{"databases/list", `{}`}, {"collections/list", `{}`}} {
+		seen := map[string]bool{}
+		for range 6 {
+			body := h.root(c.endpoint, c.body)
+			seen[body] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("%s: the same order six times: %v", c.endpoint, seen)
+		}
 	}
 }
 
@@ -62,7 +109,7 @@ func TestDatabaseVisibility(t *testing.T) {
 		if st != 200 {
 			t.Fatalf("%s: HTTP %d %s", endpoint, st, b)
 		}
-		return b
+		return sortedData(t, b)
 	}
 	if got := get("databases/list", `{}`); got != `{"code":0,"data":[]}` {
 		t.Errorf("no grants: %s", got)
