@@ -45,6 +45,7 @@ var cheapTests = map[string]func(*testing.T){
 	"TestPasswordChecksAndRotation":                TestPasswordChecksAndRotation,
 	"TestPlanShowsTheAccessDelta":                  TestPlanShowsTheAccessDelta,
 	"TestPlanWithoutChangesNeedsNoPasswords":       TestPlanWithoutChangesNeedsNoPasswords,
+	"TestPrefixUserNames":                          TestPrefixUserNames,
 	"TestQuickstartPlanApplyReplan":                TestQuickstartPlanApplyReplan,
 	"TestReadMakesTheMinimumNumberOfCalls":         TestReadMakesTheMinimumNumberOfCalls,
 	"TestSavedPlanIgnoresChangesOutOfScope":        TestSavedPlanIgnoresChangesOutOfScope,
