@@ -337,6 +337,47 @@ func (s *Server) DropCollection(db, name string) error {
 	return nil
 }
 
+// RenameCollection renames collection name of database db to newName in database newDB; its
+// aliases follow it within db, as they point at the collection's id (an alias cannot leave its
+// database, so a move to another database drops them). From 2.6.12
+// (release.GrantsFollowCollections) its Collection grants move too (MigrateGrantCollectionName:
+// object type Collection, same database, same name).
+func (s *Server) RenameCollection(db, name, newDB, newName string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.st.dbs[db]
+	if !ok || !d.collections[name] {
+		return fmt.Errorf("emulator: no collection %q in database %q", name, db)
+	}
+	nd, ok := s.st.dbs[newDB]
+	if !ok || nd.collections[newName] || nd.aliases[newName] != "" {
+		return fmt.Errorf("emulator: cannot rename to %q in database %q", newName, newDB)
+	}
+	delete(d.collections, name)
+	nd.collections[newName] = true
+	for alias, c := range d.aliases {
+		if c == name {
+			if newDB == db {
+				d.aliases[alias] = newName
+			} else {
+				delete(d.aliases, alias)
+			}
+		}
+	}
+	if s.prof.Has(release.GrantsFollowCollections) {
+		for _, r := range s.st.roles {
+			for k, grantor := range r.grants {
+				if k.objectType == privilege.ObjectCollection && k.db == db && k.object == name {
+					delete(r.grants, k)
+					k.db, k.object = newDB, newName
+					r.grants[k] = grantor
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // CreateAlias points alias at collection in database db.
 func (s *Server) CreateAlias(db, alias, collection string) error {
 	s.mu.Lock()

@@ -277,3 +277,28 @@ func TestDropCollectionDropsGrants(t *testing.T) {
 		}
 	}
 }
+
+// TestRenameCollectionMovesGrants: from 2.6.12 renaming a collection moves the Collection grants
+// on it; before, they stay on the old name.
+func TestRenameCollectionMovesGrants(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		follows bool
+	}{{"2.6.11", false}, {"2.6.12", true}} {
+		h := start(t, withVersion(salesOptions, tc.version))
+		mustNil(t, h.emu.CreateRole("r"))
+		mustNil(t, h.emu.Grant("r", "Collection", "Query", "sales", "orders"))
+		mustNil(t, h.emu.Grant("r", "Global", "CollectionReadOnly", "sales", "orders"))
+		mustNil(t, h.emu.RenameCollection("sales", "orders", "sales", "orders2"))
+		want := []string{"Collection/sales/orders/Query", "Global/sales/orders/CollectionReadOnly"}
+		if tc.follows {
+			want = []string{"Collection/sales/orders2/Query", "Global/sales/orders/CollectionReadOnly"}
+		}
+		if d := cmp.Diff(want, grantSet(h.emu.Grants("r"))); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.version, d)
+		}
+		if d := cmp.Diff(map[string]string{"orders_v": "orders2", "current": "orders2"}, h.emu.Aliases("sales")); d != "" {
+			t.Errorf("%s: aliases (-want +got):\n%s", tc.version, d)
+		}
+	}
+}
