@@ -15,10 +15,10 @@
 // What it must not do: be kinder than a server. It never normalises, sorts or repairs what a
 // client sends beyond what Milvus does, never accepts a request Milvus would refuse, and never
 // hides a server quirk (random member order, forced object names, implied grants). Our client
-// is also checked against an independent server built from the same contract, so a convenience
-// here would only hide a bug there. It imports nothing of this module but packages privilege and release,
-// knows nothing of spec files or plans, and keeps everything in memory: no files, no network
-// beyond the http.Handler it is.
+// is also checked against an independent server built from the same reading of Milvus, so a
+// convenience here would only hide a bug there. It imports nothing of this module but packages
+// privilege and release, knows nothing of spec files or plans, and keeps everything in memory:
+// no files, no network beyond the http.Handler it is.
 //
 // Faults (Options.Faults, SetFaults) are the one deliberate unkindness: seeded failures of the
 // transport (503, 429, 408, a connection dropped before or after the server acted, the N-th

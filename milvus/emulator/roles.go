@@ -127,7 +127,7 @@ func (s *Server) roleToChange(c *caller, body []byte, priv, verb string) (name s
 	if name == adminRole || name == publicRole {
 		return "", nil, notPermitted("the role[%s] is a default role, which can't be %s", name, verb)
 	}
-	// The contract names only admin and public for alter; config built-in roles "cannot be
+	// The source read names only admin and public for alter; config built-in roles "cannot be
 	// edited" in Zilliz's words, so they are refused the same way.
 	if s.isBuiltinRole(name) {
 		return "", nil, notPermitted("the role[%s] is a builtin role, which can't be %s", name, verb)

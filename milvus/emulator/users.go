@@ -162,7 +162,7 @@ func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 	u, exists := s.st.users[name]
 	if newPassword == "" { // E3 only: binding let it through
 		if description == nil {
-			// The contract does not say what E3 answers to an update with nothing to update;
+			// The source read does not say what E3 answers to an update with nothing to update;
 			// an error is the safer guess for a client.
 			return nil, invalid("newPassword and description are both empty for user %s", name)
 		}
@@ -179,7 +179,7 @@ func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 		return nil, fail(codeNotAuthenticated, "old password not correct for %s: not authenticated", name)
 	}
 	if !exists {
-		// Only a superuser gets here. The contract is silent; the newest era checks that the
+		// Only a superuser gets here. The source read is silent; the newest era checks that the
 		// user exists, so the emulator refuses instead of creating the user.
 		if s.era() == release.E3 {
 			return nil, invalid("user %q not found", name)
