@@ -10,9 +10,9 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 )
 
-// FormatVersion is the version of the JSON documents of this package. It changes when a
-// field changes meaning or goes away, not when one is added.
-const FormatVersion = "1"
+// FormatVersion is the format_version of the JSON documents of this package, "MAJOR.MINOR"
+// under the rule every JSON document of milvus-rbac follows (docs/json-formats.md).
+const FormatVersion = "1.0"
 
 // Format is an output format of the access command.
 type Format string
@@ -46,6 +46,8 @@ type UserAccess struct {
 // UsersReport is the JSON document of `access --user` (and of `access` alone, for every user).
 type UsersReport struct {
 	FormatVersion string `json:"format_version"`
+	// Kind is "access_users".
+	Kind string `json:"kind"`
 	// BuiltinGroups says where built-in group contents come from: "server" or a version.
 	BuiltinGroups string       `json:"builtin_groups"`
 	Users         []UserAccess `json:"users"`
@@ -54,6 +56,8 @@ type UsersReport struct {
 // WhoReport is the JSON document of `access --can P --on D.C`.
 type WhoReport struct {
 	FormatVersion string `json:"format_version"`
+	// Kind is "access_who".
+	Kind          string `json:"kind"`
 	BuiltinGroups string `json:"builtin_groups"`
 	Privilege     string `json:"privilege"`
 	// ObjectType is the object type Milvus checks the privilege on.
@@ -67,6 +71,8 @@ type WhoReport struct {
 // CanReport is the JSON document of `access --user U --can P --on D.C`.
 type CanReport struct {
 	FormatVersion string `json:"format_version"`
+	// Kind is "access_can".
+	Kind          string `json:"kind"`
 	BuiltinGroups string `json:"builtin_groups"`
 	User          string `json:"user"`
 	Privilege     string `json:"privilege"`
@@ -82,7 +88,7 @@ func (m *Model) UsersReport(users ...string) UsersReport {
 	if len(users) == 0 {
 		users = m.Users()
 	}
-	r := UsersReport{FormatVersion: FormatVersion, BuiltinGroups: m.BuiltinGroupSource(), Users: []UserAccess{}}
+	r := UsersReport{FormatVersion: FormatVersion, Kind: "access_users", BuiltinGroups: m.BuiltinGroupSource(), Users: []UserAccess{}}
 	for _, u := range users {
 		es := m.User(u)
 		if es == nil {
@@ -114,7 +120,7 @@ func (m *Model) WhoReport(priv, db, object string) WhoReport {
 	if hs == nil {
 		hs = []Holder{}
 	}
-	return WhoReport{FormatVersion: FormatVersion, BuiltinGroups: m.BuiltinGroupSource(), Privilege: priv,
+	return WhoReport{FormatVersion: FormatVersion, Kind: "access_who", BuiltinGroups: m.BuiltinGroupSource(), Privilege: priv,
 		ObjectType: privilege.ObjectType(priv), Database: d, Collection: o, Holders: hs}
 }
 
@@ -125,7 +131,7 @@ func (m *Model) CanReport(user, priv, db, object string) CanReport {
 	if paths == nil {
 		paths = []Path{}
 	}
-	return CanReport{FormatVersion: FormatVersion, BuiltinGroups: m.BuiltinGroupSource(), User: user, Privilege: priv,
+	return CanReport{FormatVersion: FormatVersion, Kind: "access_can", BuiltinGroups: m.BuiltinGroupSource(), User: user, Privilege: priv,
 		ObjectType: privilege.ObjectType(priv), Database: d, Collection: o, Allowed: ok, Paths: paths}
 }
 

@@ -113,7 +113,7 @@ func TestJSONReports(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.FormatVersion != "1" || doc.BuiltinGroups != "2.5" || len(doc.Users) != 1 {
+	if doc.FormatVersion != FormatVersion || doc.BuiltinGroups != "2.5" || len(doc.Users) != 1 {
 		t.Fatalf("report = %s", b.String())
 	}
 	last := doc.Users[0].Entries[len(doc.Users[0].Entries)-1]

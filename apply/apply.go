@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -59,13 +60,24 @@ func (r *Report) Err() error {
 	var errs *multierror.Error
 	for _, res := range r.Results {
 		if res.Outcome == Failed {
-			errs = multierror.Append(errs, fmt.Errorf("%s: %w", res.Step.Description(), res.Err))
+			errs = problem.Append(errs, fmt.Errorf("%s: %w", res.Step.Description(), res.Err))
 		}
 	}
 	if errs == nil && r.Count(Skipped)+r.Count(Blocked) > 0 {
 		return fmt.Errorf("%d step(s) skipped, %d blocked", r.Count(Skipped), r.Count(Blocked))
 	}
 	return errs.ErrorOrNil()
+}
+
+// Interrupted is the Reason of a step skipped because the run was interrupted (its context
+// cancelled) before the step started.
+const Interrupted = "interrupted"
+
+// Label is the step's description for a line that gives its outcome and reason beside it: a
+// blocked step's description would otherwise carry its reason twice.
+func Label(s plan.Step) string {
+	s.Blocked = ""
+	return s.Description()
 }
 
 // Options tune a run.
@@ -114,7 +126,10 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 		mu.Lock()
 		defer mu.Unlock()
 		finished++
-		line := fmt.Sprintf("[%d/%d] %s", finished, len(p.Steps), res.Step.Description())
+		if res.Outcome == Skipped && res.Reason == Interrupted {
+			return // listed once, in the report after the run
+		}
+		line := fmt.Sprintf("[%d/%d] %s", finished, len(p.Steps), Label(res.Step))
 		switch res.Outcome {
 		case Failed:
 			line += ": FAILED: " + res.Err.Error()
@@ -144,20 +159,22 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 				progress(*res)
 				continue
 			}
-			if reason := skipReason(res.Step, tainted); reason != "" {
-				res.Outcome, res.Reason = Skipped, reason
+			if ctx.Err() != nil {
+				// Checked before the dependencies: after an interrupt every step left is
+				// "not started because of the interrupt", listed once.
+				res.Outcome, res.Reason = Skipped, Interrupted
 				progress(*res)
 				continue
 			}
-			if ctx.Err() != nil {
-				res.Outcome, res.Reason = Skipped, "interrupted"
+			if reason := skipReason(res.Step, tainted); reason != "" {
+				res.Outcome, res.Reason = Skipped, reason
 				progress(*res)
 				continue
 			}
 			sem <- struct{}{}
 			if ctx.Err() != nil {
 				<-sem
-				res.Outcome, res.Reason = Skipped, "interrupted"
+				res.Outcome, res.Reason = Skipped, Interrupted
 				progress(*res)
 				continue
 			}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/access"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/problem"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -25,9 +27,6 @@ type AccessOptions struct {
 	On string
 	// Format is "text" (the default) or "json".
 	Format string
-	// MilvusVersion selects the built-in group contents for a spec file ("2.5" when empty);
-	// a live cluster reports its own.
-	MilvusVersion string
 }
 
 // Access prints effective access: what a user can do (--user), who can use a privilege
@@ -48,7 +47,7 @@ func Access(ctx context.Context, s Streams, o AccessOptions) int {
 	if err != nil {
 		return fail(s, fmt.Errorf("--on: %w", err))
 	}
-	st, opts, source, err := accessState(ctx, o.File, o.Connection, o.MilvusVersion)
+	st, opts, source, err := accessState(ctx, o.File, o.Connection)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -98,19 +97,22 @@ func checkAskedPrivilege(name string) error {
 	case privilege.IsLegacyGroup(name) || name == privilege.Wildcard || name == "All":
 		return fmt.Errorf("--can %s: Milvus checks requests against single privileges; name one, such as Insert or CreateCollection", name)
 	case !privilege.Known(name):
+		if hint := problem.DidYouMean(name, privilege.Singles()); hint != "" {
+			return fmt.Errorf("--can %s: unknown privilege%s", name, hint)
+		}
 		return fmt.Errorf("--can %s: unknown privilege; names are case-sensitive, such as Insert, Search, CreateCollection", name)
 	}
 	return nil
 }
 
 // accessState reads the state to model: the spec file, or the live cluster. source names it
-// for messages.
-func accessState(ctx context.Context, file string, conn Connection, version string) (*spec.State, access.Options, string, error) {
-	v, err := privilege.ParseVersion(version)
+// for messages. The built-in group contents are those of --milvus-version (2.5's without
+// it) for a file, and the cluster's own when read live.
+func accessState(ctx context.Context, file string, conn Connection) (*spec.State, access.Options, string, error) {
+	opts, err := groupContents(conn.MilvusVersion)
 	if err != nil {
-		return nil, access.Options{}, "", err
+		return nil, opts, "", err
 	}
-	opts := access.Options{Version: v}
 	if file != "" {
 		sp, err := spec.Load(file)
 		if err != nil {
@@ -128,4 +130,13 @@ func accessState(ctx context.Context, file string, conn Connection, version stri
 	}
 	opts.BuiltinGroups = live.BuiltinGroups
 	return live.State, opts, "the cluster at " + c.URI(), nil
+}
+
+// groupContents selects the built-in group contents of --milvus-version; 2.5's without it.
+func groupContents(version string) (access.Options, error) {
+	v, err := parseMilvusVersion(version)
+	if err != nil || v.IsZero() {
+		return access.Options{Version: privilege.V2_5}, err
+	}
+	return access.Options{Version: release.For(v).Groups()}, nil
 }

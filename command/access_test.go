@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/milvus-rbac/milvus-rbac/access"
 )
 
 const accessTestSpec = `version: 1
@@ -105,7 +107,7 @@ func TestAccessFromFile(t *testing.T) {
 			has:  []string{"boss (roles: admin;", "root (roles: none;", "user_1 (roles: reader;", "user_2 (roles: writer;"},
 		},
 		"2.6 group contents on request": {
-			opts: AccessOptions{Can: "AddCollectionField", On: "sales.orders", MilvusVersion: "2.6"},
+			opts: AccessOptions{Can: "AddCollectionField", On: "sales.orders", Connection: Connection{MilvusVersion: "2.6"}},
 			has:  []string{"user_2  role writer"},
 		},
 		"unknown user": {
@@ -118,7 +120,7 @@ func TestAccessFromFile(t *testing.T) {
 		},
 		"unknown privilege": {
 			opts: AccessOptions{Can: "Serch"}, code: ExitError,
-			has: []string{"--can Serch: unknown privilege"},
+			has: []string{`--can Serch: unknown privilege (did you mean "Search"?)`},
 		},
 		"--on without --can": {
 			opts: AccessOptions{On: "sales"}, code: ExitError,
@@ -171,7 +173,7 @@ func TestAccessJSON(t *testing.T) {
 	for _, h := range r.Holders {
 		users = append(users, h.User)
 	}
-	if r.FormatVersion != "1" || r.Privilege != "Search" || strings.Join(users, ",") != "boss,root,user_1,user_2" {
+	if r.FormatVersion != access.FormatVersion || r.Privilege != "Search" || strings.Join(users, ",") != "boss,root,user_1,user_2" {
 		t.Errorf("report = %+v", r)
 	}
 	if p := r.Holders[2].Paths[0]; p.Role != "reader" || strings.Join(p.Groups, ",") != "search_only" {

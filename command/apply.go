@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/apply"
+	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 )
 
@@ -30,6 +32,9 @@ type ApplyOptions struct {
 	// AllowSelfLockout accepts a plan that takes from the connecting user what milvus-rbac
 	// needs to manage the cluster.
 	AllowSelfLockout bool
+	// AllowOtherToolVersion applies a saved plan made by another milvus-rbac version; without
+	// it such a plan is refused, since another version may plan differently.
+	AllowOtherToolVersion bool
 }
 
 // ErrStale marks a saved plan that no longer fits the cluster or the spec file.
@@ -45,10 +50,16 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 		if err != nil {
 			return fail(s, err)
 		}
-		if o.File != "" && o.File != doc.Spec.Path {
-			return fail(s, fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, doc.Spec.Path, o.File, o.File))
+		if doc.ToolVersion != Version && !o.AllowOtherToolVersion {
+			return fail(s, fmt.Errorf("%s was made by milvus-rbac %s, and this is milvus-rbac %s: plan again with this version, or pass --allow-other-tool-version to apply it anyway (nothing was changed)",
+				o.PlanFile, doc.ToolVersion, Version))
 		}
-		o.File, saved = doc.Spec.Path, doc
+		specPath := savedSpecPath(o.PlanFile, doc.Spec.Path)
+		if o.File != "" && !samePath(o.File, specPath) {
+			return fail(s, fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, specPath, o.File, o.File))
+		}
+		s.logf("Applying the plan saved in %s: spec file %s, cluster %s.\n", o.PlanFile, specPath, doc.Live.URI)
+		o.File, saved = specPath, doc
 	} else if !o.AutoApprove && !s.InTTY {
 		return fail(s, errors.New("apply asks for confirmation, and stdin is not a terminal: pass --auto-approve to apply without asking, or apply a saved plan with --plan"))
 	}
@@ -77,6 +88,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	if ses.plan.Empty() {
 		return ExitOK
 	}
+	ses.warnLimits(s)
 	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
 		return fail(s, fmt.Errorf("refused, nothing was changed: %s", msg))
 	}
@@ -96,10 +108,21 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	}
 	fmt.Fprintf(s.Out, "\n%s.\n", summary)
 	if err := report.Err(); err != nil {
+		var interrupted []string
 		for _, res := range report.Results {
-			if res.Outcome == apply.Skipped || res.Outcome == apply.Blocked {
-				fmt.Fprintf(s.Out, "  %s: %s (%s)\n", res.Outcome, res.Step.Description(), res.Reason)
+			switch {
+			case res.Outcome == apply.Skipped && res.Reason == apply.Interrupted:
+				interrupted = append(interrupted, apply.Label(res.Step))
+			case res.Outcome == apply.Skipped || res.Outcome == apply.Blocked:
+				fmt.Fprintf(s.Out, "  %s: %s (%s)\n", res.Outcome, apply.Label(res.Step), res.Reason)
 			}
+		}
+		if len(interrupted) > 0 {
+			fmt.Fprintf(s.Out, "Not started because of the interrupt (%d):\n", len(interrupted))
+			for _, d := range interrupted {
+				fmt.Fprintf(s.Out, "  %s\n", d)
+			}
+			fmt.Fprintf(s.Out, "Run milvus-rbac apply -f %s again to finish: it plans afresh from what the cluster holds now.\n", ses.spec.Path)
 		}
 		return fail(s, fmt.Errorf("apply %s: %w", ses.spec.Path, err))
 	}
@@ -116,6 +139,48 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	}
 	fmt.Fprintf(s.Out, "The cluster matches %s.\n", ses.spec.Path)
 	return ExitOK
+}
+
+// savedSpecPath is where the spec file of a saved plan is: a relative spec.path is relative
+// to the plan file's directory, so that apply --plan works from any working directory.
+// It is shown relative to the working directory when that is shorter.
+func savedSpecPath(planFile, specPath string) string {
+	if filepath.IsAbs(specPath) {
+		return specPath
+	}
+	p := filepath.Join(filepath.Dir(planFile), specPath)
+	if abs, err := filepath.Abs(p); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && len(rel) < len(p) {
+				return rel
+			}
+		}
+	}
+	return p
+}
+
+// specPathFrom is the spec path a plan saved at planFile records: relative to the plan
+// file's directory when it can be, absolute otherwise.
+func specPathFrom(planFile, specPath string) string {
+	absPlan, err1 := filepath.Abs(filepath.Dir(planFile))
+	absSpec, err2 := filepath.Abs(specPath)
+	if err1 != nil || err2 != nil {
+		return specPath
+	}
+	if rel, err := filepath.Rel(absPlan, absSpec); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return absSpec
+}
+
+// samePath reports whether a and b name the same file.
+func samePath(a, b string) bool {
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
 }
 
 func readSaved(path string) (*plan.Document, error) {
@@ -144,7 +209,7 @@ func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (co
 	if saved.Spec.Digest != ses.spec.Digest {
 		return stale(fmt.Sprintf("%s changed since the plan was made (digest %s, now %s)", ses.spec.Path, saved.Spec.Digest, ses.spec.Digest))
 	}
-	if saved.Live.URI != ses.client.URI() {
+	if !milvus.SameCluster(saved.Live.URI, ses.client.URI()) {
 		return stale(fmt.Sprintf("the plan was made against %s, not %s", saved.Live.URI, ses.client.URI()))
 	}
 	savedPlan := saved.Plan()

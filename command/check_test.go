@@ -1,6 +1,7 @@
 package command
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -24,8 +25,8 @@ func TestCheck(t *testing.T) {
 		code       int
 		has, hasnt []string
 	}{
-		"a violation through admin, with the path": {
-			policy: checkTestPolicy, code: ExitError,
+		"a violation through admin, with the path, exits 3": {
+			policy: checkTestPolicy, code: ExitViolations,
 			has: []string{
 				":3: violation of rule sales-deletes-by-writers-only: user boss holds Delete in database sales\n    boss → role admin (passes every check)\n",
 				"breaks", "1 violation(s).",
@@ -36,15 +37,23 @@ func TestCheck(t *testing.T) {
 			policy: "version: 1\nrules:\n  - deny: {privilege: Delete, database: sales, except_roles: [writer, admin]}\n",
 			has:    []string{"passes", "(1 rule)."},
 		},
-		"an invalid policy names its line": {
+		"an invalid policy exits 1, naming its line and path, with a suggestion": {
 			policy: "version: 1\nrules:\n  - deny: {privilege: Delet}\n", code: ExitError,
-			has: []string{`:3: unknown privilege "Delet"`},
+			has: []string{`:3: rules[0].deny.privilege: unknown privilege "Delet" (did you mean "Delete"?)`},
+		},
+		"a typo in a key gets a suggestion, not a Go type name": {
+			policy: "version: 1\nrules:\n  - deny: {privilege: Delete, databse: sales}\n  - require_roles: true\n", code: ExitError,
+			has: []string{
+				`:3: rules[0].deny: unknown key "databse" (did you mean "database"?)`,
+				`:4: rules[1]: unknown key "require_roles" (did you mean "require_role"?)`,
+			},
+			hasnt: []string{"policy.Deny", "ruleYAML", "not found in type"},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			pol := accessTempFile(t, "policy.yaml", tc.policy)
-			code, out, errs := accessRun(func(s Streams) int { return Check(s, CheckOptions{File: file, Policy: pol}) })
+			code, out, errs := accessRun(func(s Streams) int { return Check(context.Background(), s, CheckOptions{File: file, Policy: pol}) })
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
 			}
@@ -57,7 +66,9 @@ func TestCheck(t *testing.T) {
 func TestCheckJSONAndArguments(t *testing.T) {
 	file := accessTempFile(t, "access.yaml", accessTestSpec)
 	pol := accessTempFile(t, "policy.yaml", checkTestPolicy)
-	code, out, _ := accessRun(func(s Streams) int { return Check(s, CheckOptions{File: file, Policy: pol, Format: "json"}) })
+	code, out, _ := accessRun(func(s Streams) int {
+		return Check(context.Background(), s, CheckOptions{File: file, Policy: pol, Format: "json"})
+	})
 	var r struct {
 		Passed     bool `json:"passed"`
 		Violations []struct {
@@ -70,10 +81,10 @@ func TestCheckJSONAndArguments(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if code != ExitError || r.Passed || len(r.Violations) != 1 || r.Violations[0].User != "boss" || r.Violations[0].Paths[0].Kind != "admin" {
+	if code != ExitViolations || r.Passed || len(r.Violations) != 1 || r.Violations[0].User != "boss" || r.Violations[0].Paths[0].Kind != "admin" {
 		t.Errorf("exit %d, report %+v", code, r)
 	}
-	if code, _, errs := accessRun(func(s Streams) int { return Check(s, CheckOptions{File: file}) }); code != ExitError || !strings.Contains(errs, "--policy") {
+	if code, _, errs := accessRun(func(s Streams) int { return Check(context.Background(), s, CheckOptions{File: file}) }); code != ExitError || !strings.Contains(errs, "--policy") {
 		t.Errorf("without a policy: exit %d, %q", code, errs)
 	}
 }

@@ -1,17 +1,17 @@
 package command
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-multierror"
 
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
-	"github.com/milvus-rbac/milvus-rbac/spec"
+	"github.com/milvus-rbac/milvus-rbac/problem"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // Exit codes, the same for every command.
@@ -22,6 +22,8 @@ const (
 	ExitError = 1
 	// ExitChanges: changes are present (plan --detailed-exitcode, drift).
 	ExitChanges = 2
+	// ExitViolations: check found the policy violated (invalid input is ExitError).
+	ExitViolations = 3
 )
 
 // Streams are where a command reads and writes. Results go to Out, progress and errors to Err.
@@ -60,13 +62,46 @@ type Connection struct {
 	// Log, when set, receives one line per call attempt (endpoint, status, code, duration,
 	// attempt; never a body or a secret), e.g. for -v.
 	Log func(format string, args ...any)
+	// MilvusVersion is the cluster's release as the user gave it ("" to infer it).
+	MilvusVersion string
+	// Warn, when set, receives the client's one-line warnings (each once).
+	Warn func(msg string)
 }
 
-// client builds the REST client.
+// check refuses connection settings that cannot work, naming the flag: they would otherwise
+// be accepted silently (a negative --retries meant none, --concurrency 0 a default).
+func (c Connection) check() error {
+	var errs *multierror.Error
+	if c.Concurrency < 1 {
+		errs = problem.Append(errs, fmt.Errorf("--concurrency %d: give 1 or more calls at once", c.Concurrency))
+	}
+	if c.Retries < 0 {
+		errs = problem.Append(errs, fmt.Errorf("--retries %d: give 0 (never retry) or more", c.Retries))
+	}
+	if c.Timeout <= 0 {
+		errs = problem.Append(errs, fmt.Errorf("--timeout %s: give a duration above 0, such as 30s", c.Timeout))
+	}
+	if c.Deadline < 0 {
+		errs = problem.Append(errs, fmt.Errorf("--deadline %s: give 0 (no deadline) or a duration, such as 10m", c.Deadline))
+	}
+	if c.Rate < 0 {
+		errs = problem.Append(errs, fmt.Errorf("--rate %g: give 0 (no limit) or a number of calls per second", c.Rate))
+	}
+	return errs.ErrorOrNil()
+}
+
+// client checks the settings and builds the REST client.
 func (c Connection) client() (*milvus.Client, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	retries := c.Retries
-	if retries <= 0 {
+	if retries == 0 {
 		retries = milvus.NoRetries
+	}
+	version, err := parseMilvusVersion(c.MilvusVersion)
+	if err != nil {
+		return nil, err
 	}
 	return milvus.New(milvus.Config{
 		URI:          c.URI,
@@ -80,28 +115,19 @@ func (c Connection) client() (*milvus.Client, error) {
 		Rate:         c.Rate,
 		InsecureHTTP: c.InsecureHTTP,
 		Log:          c.Log,
+		Version:      version,
+		Warn:         c.Warn,
 	})
 }
 
 // Version is the tool's version, set at build time with -ldflags "-X ...command.Version=...".
 var Version = "dev"
 
-// fail prints err (and a hint when the cause is known) and returns ExitError.
+// fail prints err (and a hint when the cause is known) and returns ExitError. Every error
+// reads the same way: "Error: message", or "Error: N problems:" and one "  - problem" per
+// line (problem.Format), whether it lists file problems or failed steps.
 func fail(s Streams, err error) int {
-	var problems *spec.Problems
-	if errors.As(err, &problems) {
-		fmt.Fprintf(s.Err, "Error: %s\n", problems.Error())
-		return ExitError
-	}
-	var merr *multierror.Error
-	if errors.As(err, &merr) && len(merr.Errors) > 1 {
-		fmt.Fprintf(s.Err, "Error: %d problems:\n", len(merr.Errors))
-		for _, e := range merr.Errors {
-			fmt.Fprintf(s.Err, "  - %s\n", e)
-		}
-	} else {
-		fmt.Fprintf(s.Err, "Error: %s\n", err)
-	}
+	fmt.Fprintf(s.Err, "Error: %s\n", strings.TrimSpace(err.Error()))
 	if h := milvus.Hint(err); h != "" {
 		fmt.Fprintf(s.Err, "Hint: %s\n", h)
 	}
@@ -112,9 +138,17 @@ func (ses *session) textOptions(s Streams) plan.TextOptions {
 	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
 }
 
-// IsTerminal reports whether f is a terminal (a character device); main uses it to fill
-// Streams.
-func IsTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+// parseMilvusVersion reads --milvus-version: "" is the zero version (infer it).
+func parseMilvusVersion(s string) (release.Version, error) {
+	if s == "" {
+		return release.Version{}, nil
+	}
+	v, err := release.Parse(s)
+	if err != nil {
+		return v, fmt.Errorf("--milvus-version: %w", err)
+	}
+	if err := release.Supported(v); err != nil {
+		return v, fmt.Errorf("--milvus-version: %w", err)
+	}
+	return v, nil
 }

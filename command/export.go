@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -12,8 +14,11 @@ import (
 // ExportOptions are the options of `export`.
 type ExportOptions struct {
 	Connection
-	// Output is the file to write; "" or "-" for stdout.
+	// Output is the file to write; "" or "-" for stdout. An existing file is refused unless
+	// Force.
 	Output string
+	// Force overwrites an existing Output file.
+	Force bool
 	// Protect is written into the file, and what it matches is left out of it.
 	Protect spec.Protect
 }
@@ -22,6 +27,12 @@ type ExportOptions struct {
 // roles and their grants, custom privilege groups. Built-ins and protected names are left
 // out, so that planning the file against the same cluster gives no changes.
 func Export(ctx context.Context, s Streams, o ExportOptions) int {
+	toStdout := o.Output == "" || o.Output == "-"
+	if !toStdout && !o.Force {
+		if _, err := os.Stat(o.Output); err == nil {
+			return fail(s, fmt.Errorf("export: %s exists: nothing was written; pass --force to overwrite it (its comments and password references would be lost), or choose another -o", o.Output))
+		}
+	}
 	c, err := o.Connection.client()
 	if err != nil {
 		return fail(s, err)
@@ -31,7 +42,13 @@ func Export(ctx context.Context, s Streams, o ExportOptions) int {
 		return fail(s, err)
 	}
 	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
-	if o.Output == "" || o.Output == "-" {
+	// The schema reference must be right where the file lands: relative to the file's
+	// directory when a schema.json of this format is found there or above it, else none.
+	if !toStdout {
+		out.Schema = spec.SchemaRefFor(filepath.Dir(o.Output))
+	}
+	out.NoSchemaComment = out.Schema == ""
+	if toStdout {
 		if err := spec.Encode(s.Out, out); err != nil {
 			return fail(s, fmt.Errorf("export: %w", err))
 		}

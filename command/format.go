@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 )
 
 // Output formats of plan and drift.
@@ -23,7 +25,7 @@ func checkFormat(format string, allowed ...string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown --format %q: use one of %v", format, allowed)
+	return fmt.Errorf("unknown --format %q%s: use one of %s", format, problem.DidYouMean(format, allowed), strings.Join(allowed, ", "))
 }
 
 // meta is what a JSON document records about this session.
@@ -32,7 +34,8 @@ func (ses *session) meta() plan.Meta {
 		ToolVersion:    Version,
 		CheckPasswords: ses.checkPasswords,
 		Spec:           plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
-		Live:           plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest()},
+		Live: plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest(),
+			Release: ses.live.Server.String(), ReleaseSource: ses.live.Server.Source},
 	}
 }
 

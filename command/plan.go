@@ -42,11 +42,13 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if err := ses.writePlan(s.Out, s, o.Format); err != nil {
 		return fail(s, err)
 	}
+	ses.warnLimits(s)
 	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
 		return fail(s, fmt.Errorf("refused: %s", msg))
 	}
 	if o.Out != "" {
 		doc := ses.document(false)
+		doc.Spec.Path = specPathFrom(o.Out, ses.spec.Path)
 		if err := writeFile(o.Out, func(w io.Writer) error { return doc.Write(w) }); err != nil {
 			return fail(s, err)
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/plan"
+	"github.com/milvus-rbac/milvus-rbac/problem"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -58,6 +60,12 @@ func (ses *session) replan(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := ses.spec.CheckRelease(live.Server.Range); err != nil {
+		return err
+	}
+	if live.GroupsDenied != nil && (len(ses.spec.State.Groups) > 0 || len(ses.spec.Protect.Groups) > 0) {
+		return fmt.Errorf("%s manages privilege groups, but the connecting user may not list them: %w", ses.spec.Path, live.GroupsDenied)
+	}
 	opts := plan.Options{
 		ConnectedUser:     ses.client.User(),
 		NoPrivilegeGroups: !live.Features.PrivilegeGroups,
@@ -71,9 +79,53 @@ func (ses *session) replan(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
 	}
+	if live.Server.Has(release.ResolveAliasInGrants) != release.No {
+		if err := resolveNames(ctx, ses.client, p); err != nil {
+			return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
+		}
+	}
 	ses.live, ses.plan = live, p
 	ses.before, ses.after = nil, nil
 	return nil
+}
+
+// resolveNames reads the databases, and the aliases among the names the plan grants on, of a
+// server that resolves names in grants, and checks the plan against them (plan.ResolveNames).
+// It costs nothing for a plan without grants or revokes in named databases; otherwise one
+// databases/list, one aliases/list per database granted on by name, and one aliases/describe
+// per alias so named. A connecting user that may not list them is warned about, not failed.
+func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan) error {
+	dbs := p.NamedDatabases()
+	if len(dbs) == 0 {
+		return nil
+	}
+	names, err := c.Databases(ctx)
+	if milvus.IsForbidden(err) {
+		c.Warn(fmt.Sprintf("could not check that the databases granted in exist (%v): %s fails grants in a database that does not exist", err, release.Need(release.ResolveAliasInGrants)))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o := plan.Objects{Databases: map[string]bool{}, Aliases: map[string]map[string]string{}}
+	for _, n := range names {
+		o.Databases[n] = true
+	}
+	for db, objects := range p.NamedObjects() {
+		if !o.Databases[db] {
+			continue
+		}
+		aliases, err := c.Aliases(ctx, db, objects)
+		if milvus.IsForbidden(err) {
+			c.Warn(fmt.Sprintf("could not check for aliases in database %q (%v): %s stores a grant on an alias under its collection", db, err, release.Need(release.ResolveAliasInGrants)))
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		o.Aliases[db] = aliases
+	}
+	return p.ResolveNames(o, release.Need(release.ResolveAliasInGrants))
 }
 
 // probePasswords logs in, once each and concurrently, as every user of the file that exists
@@ -94,7 +146,7 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 		pw, err := u.Password.Resolve(ses.spec.Dir())
 		if err != nil {
 			mu.Lock()
-			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", name, err))
+			errs = problem.Append(errs, fmt.Errorf("user %q: %w", name, err))
 			mu.Unlock()
 			continue
 		}
@@ -104,7 +156,7 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 			defer mu.Unlock()
 			switch {
 			case err != nil:
-				errs = multierror.Append(errs, fmt.Errorf("check the password of user %q: %w", name, err))
+				errs = problem.Append(errs, fmt.Errorf("check the password of user %q: %w", name, err))
 			case !ok:
 				mismatch[name] = true
 			}
@@ -125,23 +177,23 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 			continue
 		}
 		if st.Password == nil {
-			errs = multierror.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
+			errs = problem.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
 			continue
 		}
 		pw, err := st.Password.Resolve(ses.spec.Dir())
 		if err != nil {
-			errs = multierror.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
+			errs = problem.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
 			continue
 		}
 		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
-			errs = multierror.Append(errs, err)
+			errs = problem.Append(errs, err)
 			continue
 		}
 		current[st.User] = pw
 		if st.Action == plan.UpdatePassword {
 			old, err := st.PreviousPassword.Resolve(ses.spec.Dir())
 			if err != nil {
-				errs = multierror.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
+				errs = problem.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
 				continue
 			}
 			previous[st.User] = old
@@ -153,4 +205,12 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 // applyOptions are the apply options of this session's plan.
 func (ses *session) applyOptions(o Connection, current, previous map[string]string, s Streams) apply.Options {
 	return apply.Options{Concurrency: o.Concurrency, Passwords: current, PreviousPasswords: previous, Progress: s.Err}
+}
+
+// warnLimits warns on Err when the plan takes the cluster past Milvus's default limits on
+// users or roles, so that nobody learns it from an apply that fails half-way.
+func (ses *session) warnLimits(s Streams) {
+	for _, w := range plan.LimitWarnings(ses.live.State, plan.Simulate(ses.live.State, ses.plan)) {
+		s.logf("Warning: %s.\n", w)
+	}
 }

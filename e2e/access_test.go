@@ -120,6 +120,38 @@ users:
   - name: erin
     password: {env: X}
 `)
+	// Violations exit 3; an invalid policy file exits 1.
 	r = c.run(t, nil, "check", "-f", bad, "--policy", "../examples/policies/production.yaml")
-	expect(t, r, 1, "dave", "ClusterAdmin")
+	expect(t, r, 3, "dave", "ClusterAdmin")
+	badPolicy := writeFile(t, "policy.yaml", "version: 1\nrules:\n  - deny: {privilege: Delet}\n")
+	r = c.run(t, nil, "check", "-f", bad, "--policy", badPolicy)
+	expect(t, r, 1, `rules[0].deny.privilege: unknown privilege "Delet" (did you mean "Delete"?)`)
+
+	// Without -f, check reads the cluster, as access does.
+	r = c.run(t, nil, "check", "--policy", "../examples/policies/least-privilege.yaml")
+	expect(t, r, 0, "the cluster at "+c.URI, "passes")
+	must(t, c.Client.CreateRole(context.Background(), "ops"))
+	must(t, c.Client.GrantPrivilege(context.Background(), "ops", spec.NewGrant("ClusterAdmin", "*", "*")))
+	must(t, c.Client.GrantRole(context.Background(), "alice", "ops"))
+	r = c.run(t, nil, "check", "--policy", "../examples/policies/production.yaml")
+	expect(t, r, 3, "the cluster at "+c.URI, "breaks", "alice", "ClusterAdmin")
+}
+
+// TestCheckStrict: a case the model cannot decide (a role the file does not describe)
+// passes, and fails under --strict.
+func TestCheckStrict(t *testing.T) {
+	c := newCluster(t, emulator.Options{})
+	file := writeFile(t, "access.yaml", `version: 1
+protect:
+  roles: [db_rw]
+users:
+  - name: dave
+    password: {env: X}
+    roles: [db_rw]
+`)
+	policy := writeFile(t, "policy.yaml", "version: 1\nrules:\n  - deny: {privilege: Delete, database: prod}\n")
+	r := c.run(t, nil, "check", "-f", file, "--policy", policy)
+	expect(t, r, 0, "1 case(s) the model cannot decide (--strict makes them fail)")
+	r = c.run(t, nil, "check", "-f", file, "--policy", policy, "--strict")
+	expect(t, r, 3, "fails "+policy+" under --strict")
 }

@@ -21,6 +21,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // Defaults of Config.
@@ -82,6 +84,12 @@ type Config struct {
 	// number, the HTTP status, the code, the duration and what happens next; never with a
 	// request or response body, a password or the token. It may be called concurrently.
 	Log func(format string, args ...any)
+	// Version is the server's Milvus release, when the user knows it (--milvus-version). Zero
+	// makes Read infer what it can from the answers (see Server).
+	Version release.Version
+	// Warn, when set, receives one line for each kind of thing the client chose to live with
+	// (an answer entry it left out, a read it could not make); each line is given once.
+	Warn func(msg string)
 }
 
 // String describes c with the token masked, so that printing a Config cannot leak it.
@@ -119,6 +127,13 @@ type Client struct {
 
 	noGrantV2 atomic.Bool // grant_privilege_v2 or revoke_privilege_v2 answered 404
 	noGroups  atomic.Bool // privilege_groups/* answered 404
+	// sawDescription: a describe answered a "description" key (Milvus 2.6.19 and later).
+	sawDescription atomic.Bool
+	// version is the server's release as Config.Version gave it; zero: learn it from answers.
+	version release.Version
+	// warn receives the one-line warnings of Config.Warn; warned holds those already given.
+	warn   func(msg string)
+	warned sync.Map
 
 	mu     sync.Mutex
 	groups map[string]bool // custom privilege groups seen by Read or created
@@ -192,6 +207,8 @@ func New(cfg Config) (*Client, error) {
 		limit:         newLimiter(cfg.Rate),
 		logf:          cfg.Log,
 		groups:        map[string]bool{},
+		version:       cfg.Version,
+		warn:          cfg.Warn,
 	}
 	if cfg.Deadline > 0 {
 		c.deadline, c.deadlineFor = time.Now().Add(cfg.Deadline), cfg.Deadline
@@ -312,6 +329,9 @@ type envelope struct {
 	Code    *int            `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data"`
+	// Description is sent beside data by users/describe and roles/describe from Milvus
+	// 2.6.19 on; its presence tells the release apart.
+	Description *string `json:"description"`
 }
 
 // call POSTs req to endpoint within a slot and returns the "data" of a successful answer
@@ -443,6 +463,9 @@ func (c *Client) decode(endpoint string, resp *http.Response, raw []byte, secret
 	}
 	if *env.Code != 0 {
 		return nil, &APIError{Endpoint: endpoint, HTTPStatus: resp.StatusCode, Code: *env.Code, Message: c.redact(env.Message, secrets)}
+	}
+	if env.Description != nil && (endpoint == endpointDescribeUser || endpoint == endpointDescribeRole) {
+		c.sawDescription.Store(true)
 	}
 	return env.Data, nil
 }

@@ -1,6 +1,6 @@
 // Package milvus is the only package that knows the URLs and JSON shapes of the Milvus /
-// Zilliz Cloud RESTful API v2 (/v2/vectordb/...), as described in
-// shared/milvus-rest-rbac.md.
+// Zilliz Cloud RESTful API v2 (/v2/vectordb/...), as Milvus releases answer it (see
+// docs/compatibility.md for how they differ).
 //
 // It owns:
 //   - Client, built by New from a Config (URI, token, CA certificate, timeouts, concurrency);

@@ -92,13 +92,19 @@ func (e *FeatureError) Error() string {
 // Unwrap returns the 404 that revealed the missing feature, if any.
 func (e *FeatureError) Unwrap() error { return e.Err }
 
+// is403 reports whether err is an HTTP 403 answer: the caller lacks a privilege.
+func is403(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusForbidden
+}
+
 // is404 reports whether err is an HTTP 404 answer: an endpoint the server does not have.
 func is404(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusNotFound
 }
 
-// alreadyExistsRE and notFoundRE match the messages of §1.4 across eras (E1 65535 texts, E3 1100
+// alreadyExistsRE and notFoundRE match the messages of every release (E1 65535 texts, E3 1100
 // texts). Codes are not used: 65535 means anything.
 var (
 	alreadyExistsRE = regexp.MustCompile(`already exists|is defined by users`)
@@ -185,8 +191,14 @@ func apiHint(ae *APIError) string {
 	case ae.HTTPStatus == http.StatusForbidden:
 		if m := permissionDeny.FindStringSubmatch(ae.Message); m != nil {
 			priv, who := m[1], m[2]
-			return fmt.Sprintf("%s lacks the %s privilege: grant its role %s (or %s on Global *), or give it the admin role",
+			hint := fmt.Sprintf("%s lacks the %s privilege: grant its role %s (or %s on Global *), or give it the admin role",
 				who, priv, groupHolding(priv), priv)
+			if strings.Contains(ae.Message, "in the `*` database") {
+				// Reads ask about every database at once (roles/describe with dbName "*"):
+				// only a grant on database "*" covers that.
+				hint += `; the call asks about every database, so the grant must be on database "*", not on one database`
+			}
+			return hint
 		}
 		return "the connecting user lacks a privilege this call needs: grant its role ClusterAdmin, or give it the admin role"
 	case ae.HTTPStatus == http.StatusNotFound:

@@ -43,6 +43,7 @@ var decodeSeeds = []struct {
 	{200, `{"code":0,"data":["app_reader","",""]}`},
 	{200, `{"code":0,"data":["","",""],"description":""}`},
 	{200, `{"code":0,"data":["reader","reader"," "]}`},
+	{200, `{"code":0,"data":[{"objectType":"Collection","objectName":"","privilege":"Search","dbName":"default","grantor":"root"},{"objectType":"Collection","objectName":"books","privilege":"","dbName":"sales"}],"description":""}`},
 	{200, `{"code":0,"data":[{"objectType":null}]}`},
 	{200, `{"code":0,"data":{"privilegeGroups":null}}`},
 	{200, `{"code":0,"data":{"privilegeGroups":[{"privileges":5}]}}`},
@@ -106,7 +107,7 @@ func FuzzDecodeResponse(f *testing.F) {
 					t.Fatalf("%s: %d empty entries", endpoint, empty)
 				}
 			case endpointDescribeRole:
-				grants, err := parseGrants(data)
+				grants, _, err := parseGrants(data)
 				if err != nil {
 					named(endpoint, err)
 					continue

@@ -10,7 +10,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
-// Request bodies of the mutations (§1.2). Field order is the order on the wire.
+// Request bodies of the mutations (request_v2.go). Field order is the order on the wire.
 type (
 	passwordReq struct {
 		UserName string `json:"userName"`
@@ -148,7 +148,7 @@ func (c *Client) operatePrivilege(ctx context.Context, grant bool, role string, 
 		return err
 	}
 	defer release()
-	// The v1 groups ReadOnly, ReadWrite and Admin exist only in the v1 API (§5): always v1.
+	// The v1 groups ReadOnly, ReadWrite and Admin exist only in the v1 API: always v1.
 	legacy := privilege.IsLegacyGroup(g.Privilege)
 	if !legacy && !c.noGrantV2.Load() {
 		body, err := json.Marshal(grantV2Req{RoleName: role, Privilege: g.Privilege, DBName: g.Database, CollectionName: g.Object})

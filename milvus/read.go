@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -33,6 +34,12 @@ type Live struct {
 	BuiltinGroups map[string][]string
 	// Features is what the server was found to support.
 	Features Features
+	// GroupsDenied is the 403 privilege_groups/list answered, when it did: the connecting user
+	// lacks ListPrivilegeGroups on database "*". State then holds no custom group, and
+	// BuiltinGroups are the release's own (Server).
+	GroupsDenied error
+	// Server is what the answers showed, or the user said, of the server's release.
+	Server Server
 	// Ignored lists the entries of the server's answers that Read left out because they name
 	// nothing (an empty role name), one per object, sorted; nil when there were none. Nothing
 	// that could grant access is ever left out: such an entry fails the read instead.
@@ -88,9 +95,11 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		userRoles            [][]string
 		userEmpty            []int
 		roleGrants           [][]spec.Grant
+		roleEmpty            []int
 		roleGone             []bool
 		groups               map[string][]string
 		groupsOK             bool
+		groupsForbidden      error
 	)
 	wg.Go(func() {
 		names, err := c.listNames(ctx, endpointListUsers)
@@ -117,8 +126,10 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			return
 		}
 		roleNames, roleGrants, roleGone = names, make([][]spec.Grant, len(names)), make([]bool, len(names))
+		roleEmpty = make([]int, len(names))
 		if err := c.each(ctx, len(names), func(i int) error {
-			grants, err := c.describeRole(ctx, names[i])
+			grants, empty, err := c.describeRole(ctx, names[i])
+			roleEmpty[i] = empty
 			switch {
 			case IsNotFound(err):
 				roleGone[i] = true
@@ -137,6 +148,10 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		switch {
 		case is404(err):
 			c.noGroups.Store(true)
+		case is403(err):
+			// An operator whose rights hold in one database only: the rest of the state
+			// can still be read, and a file without custom groups needs nothing more.
+			groupsForbidden = err
 		case err != nil:
 			fail(fmt.Errorf("list privilege groups: %w", err))
 		default:
@@ -149,8 +164,8 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		return nil, firstErr
 	}
 
-	live := &Live{State: spec.NewState(), BuiltinGroups: map[string][]string{}, Features: c.Features()}
-	live.Features.PrivilegeGroups = groupsOK
+	live := &Live{State: spec.NewState(), BuiltinGroups: map[string][]string{}, Features: c.Features(), GroupsDenied: groupsForbidden}
+	live.Features.PrivilegeGroups = groupsOK || groupsForbidden != nil
 	for i, n := range userNames {
 		live.State.Users[n] = &spec.User{Name: n, Roles: userRoles[i]}
 		if userEmpty[i] > 0 {
@@ -161,8 +176,12 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		if !roleGone[i] {
 			live.State.Roles[n] = &spec.Role{Name: n, Grants: roleGrants[i]}
 		}
+		if roleEmpty[i] > 0 {
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Object: fmt.Sprintf("role %q", n), Entries: roleEmpty[i], What: "blank grant"})
+		}
 	}
 	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object, b.Endpoint+b.Object) })
+	c.warnIgnored(live.Ignored)
 	custom := map[string]bool{}
 	for n, privs := range groups {
 		if privilege.IsBuiltinGroup(n) {
@@ -175,6 +194,21 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	c.mu.Lock()
 	c.groups = custom
 	c.mu.Unlock()
+	answer := groupsListed
+	switch {
+	case groupsForbidden != nil:
+		answer = groupsDenied
+	case !groupsOK:
+		answer = groupsMissing
+	}
+	live.Server = c.infer(answer, live.BuiltinGroups)
+	if groupsForbidden != nil {
+		live.BuiltinGroups = builtinGroupsOf(live.Server)
+		c.warnOnce(fmt.Sprintf("could not list privilege groups (%v): custom groups were not read, and the built-in groups are taken as Milvus %s has them", groupsForbidden, live.Server))
+	}
+	if c.logf != nil {
+		c.logf("server release %s (%s)", live.Server, live.Server.Source)
+	}
 	return live, nil
 }
 
@@ -287,7 +321,7 @@ type describeRoleReq struct {
 	DBName   string `json:"dbName"`
 }
 
-// grantEntry is one grant of roles/describe (§1.3). grantor is not kept.
+// grantEntry is one grant of roles/describe (handler_v2.go describeRole). grantor is not kept.
 type grantEntry struct {
 	ObjectType string `json:"objectType"`
 	ObjectName string `json:"objectName"`
@@ -296,40 +330,33 @@ type grantEntry struct {
 	Grantor    string `json:"grantor"`
 }
 
-// describeRole returns the grants of role in every database ("dbName":"*"), sorted; nil when
-// none. The object type and name are kept as reported.
-func (c *Client) describeRole(ctx context.Context, role string) ([]spec.Grant, error) {
+// describeRole returns the grants of role in every database ("dbName":"*"), sorted (nil when
+// none), and how many entries it left out. The object type and name are kept as reported.
+func (c *Client) describeRole(ctx context.Context, role string) ([]spec.Grant, int, error) {
 	data, err := c.call(ctx, endpointDescribeRole, describeRoleReq{RoleName: role, DBName: privilege.Wildcard})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	return parseGrants(data)
 }
 
 // parseGrants decodes the data of roles/describe: the grants, sorted, an empty database
-// reported as "default"; nil when none. A grant without an object type, object name or
-// privilege is malformed: planning from it would revoke what nobody can name.
-func parseGrants(data json.RawMessage) ([]spec.Grant, error) {
+// reported as "default" (nil when none), and how many entries were left out.
+//
+// An entry without an object type, object name or privilege is left out, not refused:
+// releases before 2.6.19 list leftover storage keys with an empty segment that way, and 2.6.19
+// still lists a key with a database and an empty collection name (milvus#49989, #50544). Such
+// an entry matches no request (no collection or privilege has an empty name), so leaving it
+// out hides no access; a plan from it would revoke what nobody can name.
+func parseGrants(data json.RawMessage) ([]spec.Grant, int, error) {
 	var entries []grantEntry
 	if err := decodeData(endpointDescribeRole, data, &entries, "a list of grants"); err != nil {
-		return nil, err
-	}
-	if len(entries) == 0 {
-		return nil, nil
+		return nil, 0, err
 	}
 	grants := make([]spec.Grant, 0, len(entries))
-	for i, e := range entries {
-		var missing string
-		switch {
-		case e.ObjectType == "":
-			missing = "objectType"
-		case e.ObjectName == "":
-			missing = "objectName"
-		case e.Privilege == "":
-			missing = "privilege"
-		}
-		if missing != "" {
-			return nil, fmt.Errorf("%s: %w: grant %d has no %q", endpointDescribeRole, ErrMalformedResponse, i, missing)
+	for _, e := range entries {
+		if strings.TrimSpace(e.ObjectType) == "" || strings.TrimSpace(e.ObjectName) == "" || strings.TrimSpace(e.Privilege) == "" {
+			continue
 		}
 		db := e.DBName
 		if db == "" {
@@ -337,7 +364,11 @@ func parseGrants(data json.RawMessage) ([]spec.Grant, error) {
 		}
 		grants = append(grants, spec.Grant{ObjectType: e.ObjectType, Privilege: e.Privilege, Database: db, Object: e.ObjectName})
 	}
-	return spec.SortGrants(grants), nil
+	empty := len(entries) - len(grants)
+	if len(grants) == 0 {
+		return nil, empty, nil
+	}
+	return spec.SortGrants(grants), empty, nil
 }
 
 // groupList is the data of privilege_groups/list: an object, and privileges joined by ",".
@@ -402,4 +433,17 @@ func parseGroups(data json.RawMessage) (map[string][]string, error) {
 		out[g.Name] = g.Privileges
 	}
 	return out, nil
+}
+
+// builtinGroupsOf is the built-in groups of the releases of s, as privilege_groups/list
+// would list them.
+func builtinGroupsOf(s Server) map[string][]string {
+	out := map[string][]string{}
+	if s.Has(release.GrantV2) == release.No {
+		return out
+	}
+	for _, g := range privilege.BuiltinGroups {
+		out[g] = spec.SortNames(slices.Clone(privilege.Members(g, s.Groups())))
+	}
+	return out
 }

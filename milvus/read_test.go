@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -118,7 +121,8 @@ func TestRead(t *testing.T) {
 				},
 				Features: Features{PrivilegeGroups: true, GrantV2: true},
 			}
-			if d := cmp.Diff(want, live); d != "" {
+			// Server is checked by TestReadInfersRelease.
+			if d := cmp.Diff(want, live, cmpopts.IgnoreFields(Live{}, "Server")); d != "" {
 				t.Errorf("Read (-want +got):\n%s", d)
 			}
 
@@ -249,7 +253,6 @@ func TestReadMalformed(t *testing.T) {
 		"groups array":      {"privilege_groups/list", ok(`[]`), []string{"privilege_groups/list", "privilegeGroups"}, true},
 		"groups missing":    {"privilege_groups/list", ok(`{}`), []string{"privilege_groups/list", `no "data.privilegeGroups"`}, true},
 		"privileges number": {"privilege_groups/list", ok(`{"privilegeGroups":[{"privilegeGroupName":"g","privileges":5}]}`), []string{"privilege_groups/list", "comma-separated"}, true},
-		"groups forbidden":  {"privilege_groups/list", reply{Status: http.StatusForbidden, Body: `{"code":65535,"message":"denied"}`}, []string{"privilege_groups/list: HTTP 403: code 65535: denied"}, false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -332,5 +335,171 @@ func TestReadIgnoresEmptyRoleNames(t *testing.T) {
 	}
 	if s := live.Ignored[0].String(); s != `users/describe of user "app": 3 empty role names` {
 		t.Errorf("String() = %q", s)
+	}
+}
+
+// TestReadInfersRelease: with no version given, Read bounds the release from the answers it
+// had anyway (no extra call); a given version wins.
+func TestReadInfersRelease(t *testing.T) {
+	groups := func(ro string, cluster ...string) reply {
+		body := `{"privilegeGroups":[{"privilegeGroupName":"CollectionReadOnly","privileges":"` + ro + `"}`
+		if len(cluster) == 2 {
+			body += `,{"privilegeGroupName":"ClusterReadOnly","privileges":"` + cluster[0] + `"},{"privilegeGroupName":"ClusterAdmin","privileges":"` + cluster[1] + `"}`
+		}
+		return ok(body + `]}`)
+	}
+	tests := map[string]struct {
+		groups      reply
+		description bool
+		given       string
+		want        string
+	}{
+		"2.4 before groups": {groups: reply{Status: http.StatusNotFound, Body: "404 page not found"}, want: "2.4.3 to 2.4.15"},
+		"2.4 custom only":   {groups: ok(`{"privilegeGroups":[]}`), want: "2.4.16 to 2.4.17"},
+		"2.5 contents":      {groups: groups("Query,Search"), want: "2.4.18 to 2.5.x"},
+		"2.6.0 to 2.6.5":    {groups: groups("Query,GetImportProgress"), want: "2.6.0 to 2.6.5"},
+		"2.6.6 to 2.6.11":   {groups: groups("Query,GetImportProgress", "SelectUser", "UpdateUser,UpdateReplicateConfiguration"), want: "2.6.5 to 2.6.11"},
+		"2.6 before 2.6.19": {groups: groups("Query,GetImportProgress", "SelectUser,GetReplicateConfiguration", "UpdateUser,UpdateReplicateConfiguration"), want: "2.6.12 to 2.6.18"},
+		"2.6.19 and later":  {groups: groups("Query,GetImportProgress", "SelectUser,GetReplicateConfiguration", "UpdateUser,UpdateReplicateConfiguration"), description: true, want: "2.6.19 to 2.6.x"},
+		"3.0":               {groups: groups("Query,GetImportProgress,ListSnapshots"), description: true, want: "3.0.0 or later"},
+		"given":             {groups: groups("Query"), given: "2.6.12", want: "2.6.12"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := cluster(t).always("privilege_groups/list", tc.groups)
+			if tc.description {
+				f.always("users/describe", reply{Body: `{"code":0,"data":[],"description":""}`})
+			}
+			cfg := Config{}
+			if tc.given != "" {
+				cfg.Version = release.MustParse(tc.given)
+			}
+			live, err := f.start(cfg).Read(testCtx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := live.Server.String(); got != tc.want {
+				t.Errorf("Server = %q (%s), want %q", got, live.Server.Source, tc.want)
+			}
+			if n := len(f.requests()); n != 3+4+5 {
+				t.Errorf("%d calls, want U+R+3 = 12", n)
+			}
+		})
+	}
+}
+
+// TestReadWarnsOnce: what Read leaves out is said in one line per kind, once per client,
+// however often the cluster is read (apply reads it twice); -v lists every object.
+func TestReadWarnsOnce(t *testing.T) {
+	f := cluster(t).
+		always("users/list", ok(`["root","a","a1","a2","a3","a4"]`)).
+		on("users/describe", func(b map[string]any) reply {
+			if b["userName"] == "a" {
+				return ok(`["", "", ""]`)
+			}
+			return ok(`["", "reader"]`)
+		})
+	var warnings, logged []string
+	c := f.start(Config{
+		Warn: func(msg string) { warnings = append(warnings, msg) },
+		Log:  func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) },
+	})
+	for range 2 {
+		if _, err := c.Read(testCtx(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := `ignored 8 empty role name(s) in users/describe answers for user "a", user "a1", user "a2" and 3 more (-v lists them): they name no role (`
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], want) {
+		t.Fatalf("warnings %q, want one starting %q", warnings, want)
+	}
+	n := 0
+	for _, l := range logged {
+		if strings.HasPrefix(l, "ignored: users/describe of user ") {
+			n++
+		}
+	}
+	if n != 2*6 {
+		t.Errorf("%d ignored lines in the log, want 6 per read", n)
+	}
+}
+
+// TestReadIgnoresBlankGrants: leftover storage keys listed by roles/describe without an object
+// name, privilege or object type (milvus#49989) are left out and reported; the real grants of
+// the role are kept.
+func TestReadIgnoresBlankGrants(t *testing.T) {
+	f := cluster(t).on("roles/describe", func(b map[string]any) reply {
+		if b["roleName"] == "reader" {
+			return ok(`[
+				{"objectType":"Collection","objectName":"books","privilege":"Search","dbName":"default","grantor":"root"},
+				{"objectType":"Collection","objectName":"","privilege":"Search","dbName":"default","grantor":"root"},
+				{"objectType":"Collection","objectName":"books","privilege":"","dbName":"default","grantor":"root"},
+				{"objectType":"","objectName":"books","privilege":"Query","dbName":"default","grantor":"root"}]`)
+		}
+		return ok(`[]`)
+	})
+	live, err := f.start(Config{}).Read(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []spec.Grant{{ObjectType: "Collection", Privilege: "Search", Database: "default", Object: "books"}}
+	if d := cmp.Diff(want, live.State.Roles["reader"].Grants); d != "" {
+		t.Errorf("grants (-want +got):\n%s", d)
+	}
+	wantIgnored := []Ignored{{Endpoint: "roles/describe", Object: `role "reader"`, Entries: 3, What: "blank grant"}}
+	if d := cmp.Diff(wantIgnored, live.Ignored); d != "" {
+		t.Errorf("Ignored (-want +got):\n%s", d)
+	}
+}
+
+// TestReadGroupsForbidden: an operator that may not list privilege groups (rights in one
+// database only) still reads users, roles and grants; Read says what it could not read, once.
+func TestReadGroupsForbidden(t *testing.T) {
+	f := cluster(t).always("privilege_groups/list", reply{Status: http.StatusForbidden,
+		Body: "{\"code\":65535,\"message\":\"rpc error: code = PermissionDenied desc = PrivilegeListPrivilegeGroups: permission deny to ops in the `default` database\"}"})
+	var warnings []string
+	live, err := f.start(Config{Warn: func(m string) { warnings = append(warnings, m) }}).Read(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.GroupsDenied == nil || len(live.State.Groups) != 0 || len(live.State.Roles) != 4 {
+		t.Errorf("GroupsDenied %v, %d groups, %d roles", live.GroupsDenied, len(live.State.Groups), len(live.State.Roles))
+	}
+	if len(live.BuiltinGroups["CollectionReadOnly"]) == 0 {
+		t.Error("no built-in group contents assumed")
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "could not list privilege groups") || !strings.Contains(warnings[0], "PrivilegeListPrivilegeGroups") {
+		t.Errorf("warnings %q", warnings)
+	}
+	if got := live.Server.String(); got != "2.4.16 or later" {
+		t.Errorf("Server %q", got)
+	}
+}
+
+// TestAliases: one aliases/list, and a describe only for the aliases asked about.
+func TestAliases(t *testing.T) {
+	f := newFake(t).
+		always("aliases/list", ok(`["orders_v","other_alias"]`)).
+		on("aliases/describe", func(b map[string]any) reply {
+			if b["dbName"] != "sales" || b["aliasName"] != "orders_v" {
+				t.Errorf("describe %v", b)
+			}
+			return ok(`{"aliasName":"orders_v","collectionName":"orders","dbName":"sales"}`)
+		}).
+		always("databases/list", ok(`["sales","default"]`))
+	c := f.start(Config{})
+	got, err := c.Aliases(testCtx(t), "sales", []string{"orders", "orders_v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"orders_v": "orders"}, got); d != "" {
+		t.Errorf("Aliases (-want +got):\n%s", d)
+	}
+	dbs, err := c.Databases(testCtx(t))
+	if err != nil || !slices.Equal(dbs, []string{"default", "sales"}) {
+		t.Errorf("Databases = %v, %v", dbs, err)
+	}
+	if d := cmp.Diff(map[string]int{"aliases/list": 1, "aliases/describe": 1, "databases/list": 1}, f.counts()); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -73,7 +74,7 @@ func (d *differ) check() {
 				continue
 			}
 			if _, ok := d.live.Roles[r]; !ok {
-				d.errs = multierror.Append(d.errs, fmt.Errorf(
+				d.errs = problem.Append(d.errs, fmt.Errorf(
 					"user %q: role %q is protected, so the file does not create it, and it does not exist on the cluster", u, r))
 			}
 		}
@@ -85,7 +86,7 @@ func (d *differ) check() {
 				continue
 			}
 			if _, ok := d.live.Groups[g.Privilege]; !ok {
-				d.errs = multierror.Append(d.errs, fmt.Errorf(
+				d.errs = problem.Append(d.errs, fmt.Errorf(
 					"role %q: privilege group %q is protected, so the file does not create it, and it does not exist on the cluster", r, g.Privilege))
 			}
 		}
@@ -94,13 +95,13 @@ func (d *differ) check() {
 		return
 	}
 	if len(d.want.Groups) > 0 {
-		d.errs = multierror.Append(d.errs, fmt.Errorf(
+		d.errs = problem.Append(d.errs, fmt.Errorf(
 			"the file defines privilege groups, but the server has no privilege_groups API (HTTP 404): custom privilege groups need Milvus 2.4.16 or 2.5.0 and later"))
 	}
 	for _, r := range d.want.RoleNames() {
 		for _, g := range d.want.Roles[r].Grants {
 			if privilege.IsBuiltinGroup(g.Privilege) {
-				d.errs = multierror.Append(d.errs, fmt.Errorf(
+				d.errs = problem.Append(d.errs, fmt.Errorf(
 					"role %q: grant of built-in group %s needs grant_privilege_v2, which the server lacks: it needs Milvus 2.4.18 or 2.5.0 and later", r, g.Privilege))
 			}
 		}

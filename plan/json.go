@@ -46,6 +46,10 @@ type SpecRef struct {
 type LiveRef struct {
 	URI    string `json:"uri"`
 	Digest string `json:"digest"`
+	// Release is the server's Milvus release as known when planning ("2.5.27", "2.6.0 to
+	// 2.6.18"), and ReleaseSource how it was learnt; information only, never compared.
+	Release       string `json:"release,omitempty"`
+	ReleaseSource string `json:"release_source,omitempty"`
 }
 
 // DocStep is a step with the fields a reader of the JSON needs beside it.

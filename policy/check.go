@@ -141,8 +141,16 @@ func covers(grantDB, grantObj, db, coll string) bool {
 }
 
 func checkDenyGrant(m *access.Model, s *spec.State, r Rule) []Violation {
-	roles := s.RoleNames()
-	if !slices.Contains(roles, spec.AdminRole) && len(holders(m, spec.AdminRole)) > 0 {
+	// admin counts only when a user holds it, whether the state comes from a file (which
+	// never lists admin) or from a cluster (which always has it): the built-in role itself
+	// grants nothing to anybody.
+	var roles []string
+	for _, name := range s.RoleNames() {
+		if name != spec.AdminRole {
+			roles = append(roles, name)
+		}
+	}
+	if len(holders(m, spec.AdminRole)) > 0 {
 		roles = append(roles, spec.AdminRole)
 	}
 	var out []Violation

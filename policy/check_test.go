@@ -207,7 +207,8 @@ func TestWriteTextAndJSON(t *testing.T) {
 	s := state([]string{"a:w", "b:db_rw"}, []string{"w:Delete@prod.*"}, nil)
 	vs := Check(access.Compute(s, access.Options{}), s, p)
 	var b bytes.Buffer
-	if err := WriteText(&b, p, "access.yaml", vs); err != nil {
+	res := Result{Policy: p, Checked: "access.yaml", Violations: vs}
+	if err := res.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
@@ -215,26 +216,56 @@ func TestWriteTextAndJSON(t *testing.T) {
 		"    a → role w → grant Delete on prod.*",
 		"p.yaml:3: uncertain of rule no-delete: cannot tell whether user b holds Delete in database prod",
 		"    b → uncertain: role db_rw is not in the state, so its grants are unknown (a role the platform creates, such as Zilliz Cloud's db_admin, db_rw, db_ro?)",
-		"access.yaml breaks p.yaml: 1 violation(s); 1 case(s) the model cannot decide.",
+		"access.yaml breaks p.yaml: 1 violation(s); 1 case(s) the model cannot decide (--strict makes them fail).",
 	}
 	if d := cmp.Diff(want, strings.Split(strings.TrimRight(b.String(), "\n"), "\n")); d != "" {
 		t.Errorf("WriteText (-want +got):\n%s", d)
 	}
 
 	b.Reset()
-	if err := WriteJSON(&b, p, "access.yaml", vs); err != nil {
+	if err := res.WriteJSON(&b); err != nil {
 		t.Fatal(err)
 	}
 	var r Report
 	if err := json.Unmarshal(b.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.FormatVersion != "1" || r.Passed || len(r.Violations) != 2 || r.Violations[0].User != "a" || r.Violations[0].Paths[0].Role != "w" {
+	if r.FormatVersion != FormatVersion || r.Kind != "check" || r.Passed || len(r.Violations) != 2 || r.Violations[0].User != "a" || r.Violations[0].Paths[0].Role != "w" {
 		t.Errorf("report = %+v", r)
 	}
 
 	b.Reset()
-	if err := WriteText(&b, p, "access.yaml", nil); err != nil || b.String() != "access.yaml passes p.yaml (1 rule).\n" {
+	if err := (Result{Policy: p, Checked: "access.yaml"}).WriteText(&b); err != nil || b.String() != "access.yaml passes p.yaml (1 rule).\n" {
 		t.Errorf("WriteText of no violation = %q, %v", b.String(), err)
+	}
+}
+
+// TestStrictFailsUncertainCases: an uncertain case alone passes, and fails under Strict.
+func TestStrictFailsUncertainCases(t *testing.T) {
+	p, err := Parse("p.yaml", []byte("version: 1\nrules:\n  - name: no-delete\n    deny: {privilege: Delete, database: prod}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := state([]string{"b:db_rw"}, nil, nil)
+	vs := Check(access.Compute(s, access.Options{}), s, p)
+	if len(vs) != 1 || !vs[0].Uncertain {
+		t.Fatalf("violations = %+v, want one uncertain", vs)
+	}
+	for _, strict := range []bool{false, true} {
+		res := Result{Policy: p, Checked: "access.yaml", Violations: vs, Strict: strict}
+		var b bytes.Buffer
+		if err := res.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		if res.Failed() != strict {
+			t.Errorf("strict %v: Failed = %v", strict, res.Failed())
+		}
+		wantLine := "access.yaml passes p.yaml (1 rule); 1 case(s) the model cannot decide (--strict makes them fail).\n"
+		if strict {
+			wantLine = "access.yaml fails p.yaml under --strict; 1 case(s) the model cannot decide.\n"
+		}
+		if !strings.HasSuffix(b.String(), wantLine) {
+			t.Errorf("strict %v: text ends %q, want %q", strict, b.String(), wantLine)
+		}
 	}
 }

@@ -4,8 +4,10 @@
 // break-glass user holds an escalation", and the check of a state against them (Check), each
 // violation naming the user or role, the privilege and the paths that give it.
 //
-// Loading is strict: an unknown key, a wrong type, an unknown privilege or a missing version
-// is an error with its file and line, and every problem of a file is reported at once.
+// Loading is strict and uses the spec file's machinery (package problem): an unknown key, a
+// wrong type, an unknown privilege or a missing version is a problem with its file, line and
+// YAML path, with a did-you-mean where one fits; every problem of a file is reported at once;
+// size, anchors, aliases and depth are bounded as for spec files.
 //
 // The package decides nothing about effective access itself: it asks package access (Can,
 // RoleCan, Escalations) and reads grants from the spec.State. It reads the policy file and

@@ -1,19 +1,16 @@
 package policy
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/problem"
 )
 
 // Version is the policy file version this build reads.
@@ -48,19 +45,19 @@ var kinds = []Kind{KindDeny, KindDenyGrant, KindForbidClusterGroups, KindRequire
 // Except names the users and roles a rule does not apply to: a user is exempt when it is
 // listed or holds a listed role; a role is exempt when it is listed.
 type Except struct {
-	Users []string `yaml:"except_users"`
-	Roles []string `yaml:"except_roles"`
+	Users []string
+	Roles []string
 }
 
 // Deny is a deny rule: Privileges on Database (and Collection).
 type Deny struct {
-	Privilege  string   `yaml:"privilege"`
-	Privileges []string `yaml:"privileges"`
+	Privilege  string
+	Privileges []string
 	// Database is the database the rule protects; "*" (the default) means any database.
-	Database string `yaml:"database"`
+	Database string
 	// Collection narrows the rule to one collection; "" (the default) or "*" means any.
-	Collection string `yaml:"collection"`
-	Except     `yaml:",inline"`
+	Collection string
+	Except
 }
 
 // Names returns the privileges of the rule: Privilege and Privileges together.
@@ -74,7 +71,7 @@ func (d Deny) Names() []string {
 
 // EscalationRule is a deny_escalation rule.
 type EscalationRule struct {
-	Except `yaml:",inline"`
+	Except
 }
 
 // Rule is one rule of a policy file.
@@ -111,35 +108,14 @@ type Policy struct {
 	Rules       []Rule
 }
 
-// Problem is one thing wrong with a policy file.
-type Problem struct {
-	File    string
-	Line    int
-	Message string
-}
-
-// String renders the problem as "policy.yaml:12: message", the form editors and CI
-// annotations recognise.
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	}
-	return fmt.Sprintf("%s: %s", p.File, p.Message)
-}
+// Problem is one thing wrong with a policy file: file, line, YAML path and message, the same
+// type as a spec file's.
+type Problem = problem.Problem
 
 // Problems is every problem of one policy file, sorted by line.
-type Problems []Problem
+type Problems = problem.Problems
 
-// Error renders one problem per line.
-func (ps *Problems) Error() string {
-	lines := make([]string, len(*ps))
-	for i, p := range *ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Load reads and parses the policy file at path.
+// Load reads and parses the policy file at path. It reads at most MaxFileSize+1 bytes.
 func Load(path string) (*Policy, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -153,130 +129,65 @@ func Load(path string) (*Policy, error) {
 	return Parse(path, data)
 }
 
-// file is the document as decoded strictly.
-type file struct {
-	Version     *int       `yaml:"version"`
-	Description string     `yaml:"description"`
-	Rules       []ruleYAML `yaml:"rules"`
-}
+// Keys of each mapping of the file.
+var (
+	topKeys    = []string{"version", "description", "rules"}
+	ruleKeys   = []string{"name", "description", "deny", "deny_grant", "forbid_cluster_groups", "require_role", "deny_escalation"}
+	denyKeys   = []string{"privilege", "privileges", "database", "collection", "except_users", "except_roles"}
+	exceptKeys = []string{"except_users", "except_roles"}
+)
 
-type ruleYAML struct {
-	Name                string          `yaml:"name"`
-	Description         string          `yaml:"description"`
-	Deny                *Deny           `yaml:"deny"`
-	DenyGrant           *Deny           `yaml:"deny_grant"`
-	ForbidClusterGroups *bool           `yaml:"forbid_cluster_groups"`
-	RequireRole         *bool           `yaml:"require_role"`
-	DenyEscalation      *EscalationRule `yaml:"deny_escalation"`
-}
+// limits bound a policy file as spec files are bounded: the deepest valid value (an item of
+// a rule's privileges) is at depth 6 counting the document.
+var limits = problem.Limits{MaxSize: MaxFileSize, MaxDepth: 16, Need: 6}
 
+// parser reads one policy file with the strict YAML reader spec files use.
 type parser struct {
-	name  string
-	probs Problems
-}
-
-func (p *parser) add(line int, format string, args ...any) {
-	p.probs = append(p.probs, Problem{File: p.name, Line: line, Message: fmt.Sprintf(format, args...)})
+	*problem.Reader
 }
 
 // Parse parses and validates policy file data; name is how problems and Policy.Path refer to
-// it. Every problem comes back at once as *Problems. The version is checked first: a file of
-// another version is not checked against the rules of this one.
+// it. Every problem comes back at once as *Problems, each with its line and YAML path. The
+// version is checked first: a file of another version is not checked against the rules of
+// this one.
 func Parse(name string, data []byte) (*Policy, error) {
-	p := &parser{name: name}
+	p := &parser{Reader: &problem.Reader{File: name, Kind: "policy file"}}
 	pol := p.parse(data)
-	if len(p.probs) > 0 {
-		sort.SliceStable(p.probs, func(i, j int) bool { return p.probs[i].Line < p.probs[j].Line })
-		return nil, &p.probs
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	return pol, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlProblems turns a yaml.v3 error into problems with lines.
-func (p *parser) yamlProblems(err error) {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	for _, msg := range msgs {
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			p.add(n, "%s", m[2])
-			continue
-		}
-		p.add(0, "%s", strings.TrimPrefix(msg, "yaml: "))
-	}
-}
-
 func (p *parser) parse(data []byte) *Policy {
-	if len(data) > MaxFileSize {
-		p.add(0, "the file is larger than %d bytes", MaxFileSize)
+	root := p.Document(data, limits, topKeys, []int{Version})
+	if root == nil {
 		return nil
 	}
-	var docs []*yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if errors.Is(err, io.EOF) {
-			break
+	top, _ := p.Fields(root, "", false, topKeys)
+	pol := &Policy{Path: p.File, Version: Version}
+	if f, ok := top["description"]; ok {
+		pol.Description, _ = p.Str(f.Val, "description")
+	}
+	rf, ok := top["rules"]
+	var items []*yaml.Node
+	if ok {
+		items = p.List(rf.Val, "rules")
+	}
+	if len(items) == 0 {
+		if !ok {
+			p.AddAt(root, "", "rules is missing: a policy needs at least one rule")
+		} else if rf.Val.Kind != yaml.ScalarNode || rf.Val.Tag == "!!null" {
+			p.AddAt(rf.Val, "rules", "a policy needs at least one rule")
 		}
-		if err != nil {
-			p.yamlProblems(err)
-			return nil
-		}
-		docs = append(docs, &n)
-	}
-	switch {
-	case len(docs) == 0:
-		p.add(0, "the file is empty: a policy file starts with version: %d", Version)
-		return nil
-	case len(docs) > 1:
-		p.add(docs[1].Line, "a policy file holds one YAML document; this is document 2")
-		return nil
-	}
-	root := docs[0].Content[0]
-	if root.Kind != yaml.MappingNode {
-		p.add(root.Line, "a policy file is a mapping with version: and rules:")
-		return nil
-	}
-	if v := value(root, "version"); v == nil {
-		p.add(root.Line, "version is missing: add version: %d as the first line", Version)
-		return nil
-	} else if v.Value != strconv.Itoa(Version) || v.Tag != "!!int" {
-		p.add(v.Line, "version %s is not supported: this build reads version %d", v.Value, Version)
-		return nil
-	}
-
-	var f file
-	sd := yaml.NewDecoder(bytes.NewReader(data))
-	sd.KnownFields(true)
-	if err := sd.Decode(&f); err != nil {
-		p.yamlProblems(err)
-		return nil
-	}
-	pol := &Policy{Path: p.name, Version: *f.Version, Description: f.Description}
-	rulesNode := value(root, "rules")
-	if len(f.Rules) == 0 {
-		line := root.Line
-		if rulesNode != nil {
-			line = rulesNode.Line
-		}
-		p.add(line, "rules is missing or empty: a policy needs at least one rule")
 		return nil
 	}
 	names := map[string]int{}
-	for i, ry := range f.Rules {
-		item := rulesNode.Content[i]
-		r := p.rule(i, item, ry)
+	for i, item := range items {
+		r := p.rule(i, item)
 		if r.Name != "" {
 			if first, dup := names[r.Name]; dup {
-				p.add(item.Line, "rule name %q is already used by the rule at line %d", r.Name, first)
+				p.AddAt(item, problem.Join(problem.Index("rules", i), "name"), "rule name %q is already used by the rule at line %d", r.Name, first)
 			} else {
 				names[r.Name] = item.Line
 			}
@@ -286,111 +197,129 @@ func (p *parser) parse(data []byte) *Policy {
 	return pol
 }
 
-// value returns the value node of key in mapping n, nil when absent.
-func value(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+func (p *parser) rule(i int, item *yaml.Node) Rule {
+	path := problem.Index("rules", i)
+	r := Rule{Index: i, Line: item.Line}
+	f, ok := p.Fields(item, path, false, ruleKeys)
+	if !ok {
+		return r
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
+	if nf, has := f["name"]; has {
+		r.Name, _ = p.Str(nf.Val, problem.Join(path, "name"))
 	}
-	return nil
-}
-
-// lineOf returns the line of the value at keys under n, or of n when a key is absent.
-func lineOf(n *yaml.Node, keys ...string) int {
-	for _, k := range keys {
-		v := value(n, k)
-		if v == nil {
-			return n.Line
-		}
-		n = v
+	if df, has := f["description"]; has {
+		r.Description, _ = p.Str(df.Val, problem.Join(path, "description"))
 	}
-	return n.Line
-}
-
-func (p *parser) rule(i int, item *yaml.Node, ry ruleYAML) Rule {
-	r := Rule{Name: ry.Name, Description: ry.Description, Index: i, Line: item.Line}
 	var set []Kind
-	if ry.Deny != nil {
-		set = append(set, KindDeny)
-	}
-	if ry.DenyGrant != nil {
-		set = append(set, KindDenyGrant)
-	}
-	if ry.ForbidClusterGroups != nil {
-		set = append(set, KindForbidClusterGroups)
-	}
-	if ry.RequireRole != nil {
-		set = append(set, KindRequireRole)
-	}
-	if ry.DenyEscalation != nil {
-		set = append(set, KindDenyEscalation)
+	for _, k := range kinds {
+		if _, has := f[string(k)]; has {
+			set = append(set, k)
+		}
 	}
 	if len(set) != 1 {
 		names := make([]string, len(kinds))
 		for j, k := range kinds {
 			names[j] = string(k)
 		}
-		p.add(item.Line, "rules[%d] must hold exactly one of %s; it holds %d", i, strings.Join(names, ", "), len(set))
+		p.AddAt(item, path, "a rule holds exactly one of %s; this one holds %d", strings.Join(names, ", "), len(set))
 		return r
 	}
 	r.Kind = set[0]
+	v, kp := f[string(r.Kind)].Val, problem.Join(path, string(r.Kind))
 	switch r.Kind {
-	case KindDeny:
-		r.Deny = ry.Deny
-		p.deny(item, string(r.Kind), r.Deny, false)
-	case KindDenyGrant:
-		r.Deny = ry.DenyGrant
-		p.deny(item, string(r.Kind), r.Deny, true)
-	case KindForbidClusterGroups:
-		r.Enabled = *ry.ForbidClusterGroups
-	case KindRequireRole:
-		r.Enabled = *ry.RequireRole
-	case KindDenyEscalation:
-		r.Escalation = ry.DenyEscalation
+	case KindDeny, KindDenyGrant:
+		r.Deny = p.deny(v, kp, r.Kind == KindDenyGrant)
 		r.Enabled = true
-	}
-	if r.Kind == KindDeny || r.Kind == KindDenyGrant {
+	case KindForbidClusterGroups, KindRequireRole:
+		r.Enabled, _ = p.Bool(v, kp)
+	case KindDenyEscalation:
+		r.Escalation = &EscalationRule{}
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!null" {
+			if ef, ok := p.Fields(v, kp, false, exceptKeys); ok {
+				r.Escalation.Except = p.except(ef, kp)
+			}
+		}
 		r.Enabled = true
 	}
 	return r
 }
 
-// deny checks a deny or deny_grant rule and fills in its defaults.
-func (p *parser) deny(item *yaml.Node, key string, d *Deny, grant bool) {
-	names := d.Names()
+// except reads except_users and except_roles.
+func (p *parser) except(f map[string]problem.Field, path string) Except {
+	var e Except
+	read := func(key string) []string {
+		var out []string
+		if kf, has := f[key]; has {
+			for _, n := range p.StrList(kf.Val, problem.Join(path, key)) {
+				out = append(out, n.Value)
+			}
+		}
+		return out
+	}
+	e.Users, e.Roles = read("except_users"), read("except_roles")
+	return e
+}
+
+// deny reads and checks a deny or deny_grant rule and fills in its defaults.
+func (p *parser) deny(n *yaml.Node, path string, grant bool) *Deny {
+	d := &Deny{}
+	f, ok := p.Fields(n, path, false, denyKeys)
+	if !ok {
+		return d
+	}
+	var names []problem.Named
+	if pf, has := f["privilege"]; has {
+		if v, ok := p.Str(pf.Val, problem.Join(path, "privilege")); ok {
+			d.Privilege = v
+			names = append(names, problem.Named{Value: v, Node: pf.Val, Path: problem.Join(path, "privilege")})
+		}
+	}
+	if pf, has := f["privileges"]; has {
+		for _, nm := range p.StrList(pf.Val, problem.Join(path, "privileges")) {
+			d.Privileges = append(d.Privileges, nm.Value)
+			names = append(names, nm)
+		}
+	}
 	if len(names) == 0 {
-		p.add(lineOf(item, key), "%s needs privilege: or privileges:", key)
+		p.AddAt(n, path, "needs privilege: or privileges:")
 	}
-	for _, n := range names {
-		line := lineOf(item, key, "privilege")
-		if d.Privilege != n {
-			line = lineOf(item, key, "privileges")
-		}
-		group := privilege.IsBuiltinGroup(n) || privilege.IsLegacyGroup(n)
+	for _, nm := range names {
+		group := privilege.IsBuiltinGroup(nm.Value) || privilege.IsLegacyGroup(nm.Value)
 		switch {
-		case n == "":
-			p.add(line, "a privilege name must not be empty")
-		case !grant && (group || n == privilege.Wildcard || n == "All"):
-			p.add(line, "deny names single privileges, and %q is not one: to forbid granting it, use deny_grant", n)
-		case !grant && !privilege.Known(n):
-			p.add(line, "unknown privilege %q", n)
-		case grant && !privilege.Known(n) && !validGroupName(n):
-			p.add(line, "%q is neither a privilege nor a valid privilege group name", n)
+		case nm.Value == "":
+			p.AddAt(nm.Node, nm.Path, "a privilege name must not be empty")
+		case !grant && (group || nm.Value == privilege.Wildcard || nm.Value == "All"):
+			p.AddAt(nm.Node, nm.Path, "deny names single privileges, and %q is not one: to forbid granting it, use deny_grant", nm.Value)
+		case !grant && !privilege.Known(nm.Value):
+			p.AddAt(nm.Node, nm.Path, "unknown privilege %q%s", nm.Value, problem.DidYouMean(nm.Value, privilege.Singles()))
+		case grant && !privilege.Known(nm.Value) && !validGroupName(nm.Value):
+			p.AddAt(nm.Node, nm.Path, "%q is neither a privilege nor a valid privilege group name%s", nm.Value, problem.DidYouMean(nm.Value, privilege.Names()))
+		case grant && !privilege.Known(nm.Value) && problem.Suggest(nm.Value, privilege.Names()) != "":
+			// A custom group may have any valid name, but one a typo away from a privilege
+			// is almost always the privilege mistyped: a rule on it would forbid nothing.
+			p.AddAt(nm.Node, nm.Path, "unknown privilege %q%s; a custom privilege group name this close to a privilege is refused as a likely typo",
+				nm.Value, problem.DidYouMean(nm.Value, privilege.Names()))
 		}
 	}
+	if df, has := f["database"]; has {
+		if v, ok := p.Str(df.Val, problem.Join(path, "database")); ok {
+			d.Database = v
+			if strings.Contains(v, ".") {
+				p.AddAt(df.Val, problem.Join(path, "database"), "database %q names a collection: put it in collection:", v)
+			}
+		}
+	}
+	if cf, has := f["collection"]; has {
+		d.Collection, _ = p.Str(cf.Val, problem.Join(path, "collection"))
+	}
+	d.Except = p.except(f, path)
 	if d.Database == "" {
 		d.Database = privilege.Wildcard
 	}
 	if d.Collection == privilege.Wildcard {
 		d.Collection = ""
 	}
-	if strings.Contains(d.Database, ".") {
-		p.add(lineOf(item, key, "database"), "database %q names a collection: put it in collection:", d.Database)
-	}
+	return d
 }
 
 // validGroupName is Milvus's rule for privilege group names: a letter or _ first, then

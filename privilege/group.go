@@ -9,12 +9,23 @@ import (
 // Version selects the built-in group contents of a Milvus release line.
 type Version string
 
-// Versions whose built-in group contents are known. V2_5 is the default.
+// Versions whose built-in group contents are known. V2_5 is the default. The 2.6 line
+// changed them twice: V2_6_0 is 2.6.0 to 2.6.5, V2_6_6 is 2.6.6 to 2.6.11 (ClusterAdmin gains
+// UpdateReplicateConfiguration), V2_6 is 2.6.12 and later (ClusterReadOnly gains
+// GetReplicateConfiguration).
 const (
-	V2_5 Version = "2.5"
-	V2_6 Version = "2.6"
-	V3_0 Version = "3.0"
+	V2_5   Version = "2.5"
+	V2_6_0 Version = "2.6.0"
+	V2_6_6 Version = "2.6.6"
+	V2_6   Version = "2.6"
+	V3_0   Version = "3.0"
 )
+
+// replicateAdded says which 2.6 contents have the replicate-configuration privileges.
+var replicateAdded = map[Version]map[string]bool{
+	V2_6_0: {},
+	V2_6_6: {"UpdateReplicateConfiguration": true},
+}
 
 // ParseVersion accepts "2.4", "2.5", "2.6", "3.0" (2.4 has the 2.5 contents) and patch forms
 // such as "2.6.3".
@@ -90,8 +101,11 @@ func Members(group string, v Version) []string {
 		for _, p := range own[g] {
 			set[p] = true
 		}
-		if v == V2_6 || v == V3_0 {
+		if v == V2_6_0 || v == V2_6_6 || v == V2_6 || v == V3_0 {
 			for _, p := range additions[V2_6][g] {
+				if only, partial := replicateAdded[v]; partial && strings.HasSuffix(p, "ReplicateConfiguration") && !only[p] {
+					continue
+				}
 				set[p] = true
 			}
 		}

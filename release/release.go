@@ -56,12 +56,6 @@ const (
 	// GrantsFollowCollections: dropping a collection deletes the Collection grants naming it in
 	// its database (DeleteGrantByCollectionName), renaming moves them.
 	GrantsFollowCollections
-	// UpdateReplicateConfigurationPrivilege: the privilege UpdateReplicateConfiguration exists
-	// (Global, in ClusterAdmin). The 2.6 group contents of package privilege hold it from 2.6.0.
-	UpdateReplicateConfigurationPrivilege
-	// GetReplicateConfigurationPrivilege: the privilege GetReplicateConfiguration exists (v2 only,
-	// in ClusterReadOnly). The 2.6 group contents of package privilege hold it from 2.6.0.
-	GetReplicateConfigurationPrivilege
 	// behaviourCount is the number of behaviours; keep it last.
 	behaviourCount
 )
@@ -106,10 +100,6 @@ var Table = []Row{
 		"proxy/util.go validateNameWithCustomChars, proxy.nameValidation.allowedChars, 330a871979 (#44063, first in the v2.6.2 bump)"},
 	{GrantsFollowCollections, "grants-follow-collections", since("2.6.12"),
 		"kv_catalog.go DeleteGrantByCollectionName and MigrateGrantCollectionName, #48052 (2.6 cherry-pick of #47851, first in the v2.6.12 bump)"},
-	{UpdateReplicateConfigurationPrivilege, "update-replicate-configuration-privilege", since("2.6.6"),
-		"pkg/util/constant.go: not at the v2.6.4 bump, in ClusterAdmin and ObjectPrivileges[Global] at the v2.6.6 bump (2.6.5 not checked)"},
-	{GetReplicateConfigurationPrivilege, "get-replicate-configuration-privilege", since("2.6.12"),
-		"pkg/util/constant.go: in ClusterReadOnly from the v2.6.12 bump, not at v2.6.11"},
 }
 
 // String is the behaviour's Name.
@@ -184,8 +174,12 @@ func (p Profile) Groups() privilege.Version {
 	switch {
 	case p.Version.Major >= 3:
 		return privilege.V3_0
-	case p.Version.Compare(V(2, 6, 0)) >= 0:
+	case p.Version.Compare(V(2, 6, 12)) >= 0:
 		return privilege.V2_6
+	case p.Version.Compare(V(2, 6, 6)) >= 0:
+		return privilege.V2_6_6
+	case p.Version.Compare(V(2, 6, 0)) >= 0:
+		return privilege.V2_6_0
 	}
 	return privilege.V2_5
 }

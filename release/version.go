@@ -46,8 +46,16 @@ func MustParse(s string) Version {
 	return v
 }
 
-// String is "2.5.27".
-func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }
+// LastPatch as a patch number stands for the last release of a line, whatever its number.
+const LastPatch = 1 << 30
+
+// String is "2.5.27", or "2.5.x" for the last release of the 2.5 line.
+func (v Version) String() string {
+	if v.Patch == LastPatch {
+		return fmt.Sprintf("%d.%d.x", v.Major, v.Minor)
+	}
+	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
+}
 
 // IsZero reports whether v is the zero Version (not known).
 func (v Version) IsZero() bool { return v == Version{} }

@@ -9,7 +9,10 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/milvus-rbac/milvus-rbac/problem"
+
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // Keys of each mapping of the file, in the order Encode writes them.
@@ -38,164 +41,64 @@ var legacyReplacement = map[string]string{
 	"Admin":     "ClusterAdmin",
 }
 
-// field is one key of a mapping and its value.
-type field struct{ key, val *yaml.Node }
+type (
+	field = problem.Field
+	named = problem.Named
+)
 
-func join(parent, key string) string {
-	if parent == "" {
-		return key
-	}
-	return parent + "." + key
-}
-
-func index(parent string, i int) string { return fmt.Sprintf("%s[%d]", parent, i) }
-
-// kindOf names the kind of a node for "must be X, not Y" messages; it never shows the value,
-// so that it is safe to use on anything, passwords included.
-func kindOf(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "null"
-		case "!!int", "!!float":
-			return "a number"
-		case "!!bool":
-			return "a boolean"
-		case "!!str":
-			return "a string"
-		}
-	}
-	return "a value of another kind"
-}
-
-// fields reads a mapping strictly: unknown keys, keys that are not strings and repeated
-// keys are problems, each at its own line. quiet keeps key names out of messages, for
-// mappings whose keys might be a secret typed in the wrong place.
-func (l *loader) fields(n *yaml.Node, p string, quiet bool, known []string) (map[string]field, bool) {
-	if n.Kind != yaml.MappingNode {
-		l.addAt(n, p, "must be a mapping with keys %s, not %s", strings.Join(known, ", "), kindOf(n))
-		return nil, false
-	}
-	out := map[string]field{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch {
-		case k.Kind != yaml.ScalarNode || k.Tag != "!!str" || !slices.Contains(known, k.Value):
-			switch {
-			case quiet:
-				l.addAt(k, p, "unknown key (known keys: %s)", strings.Join(known, ", "))
-			case k.Kind != yaml.ScalarNode:
-				l.addAt(k, p, "a key must be a string, not %s (known keys: %s)", kindOf(k), strings.Join(known, ", "))
-			default:
-				hint := didYouMean(k.Value, known)
-				if hint == "" {
-					hint = " (known keys: " + strings.Join(known, ", ") + ")"
-				}
-				l.addAt(k, p, "unknown key %q%s", k.Value, hint)
-			}
-		case out[k.Value].key != nil:
-			l.addAt(k, p, "key %q appears twice (first at line %d)", k.Value, out[k.Value].key.Line)
-		default:
-			out[k.Value] = field{k, v}
-		}
-	}
-	return out, true
-}
-
-// str reads a string value. Other scalars are refused rather than converted, so that
-// `name: 123` or `database: yes` is reported instead of silently becoming a string.
-func (l *loader) str(n *yaml.Node, p string) (string, bool) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		l.addAt(n, p, "must be a string, not %s", kindOf(n))
-		return "", false
-	}
-	return n.Value, true
-}
-
-// list reads a list; null (a key with no value) is an empty list, the way an editor leaves
-// `roles:` while the file is being written.
-func (l *loader) list(n *yaml.Node, p string) []*yaml.Node {
-	if n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		l.addAt(n, p, "must be a list, not %s", kindOf(n))
-		return nil
-	}
-	return n.Content
-}
-
-// named is a name as read from the file, with where it was.
-type named struct {
-	value string
-	node  *yaml.Node
-	path  string
-}
-
-// strList reads a list of strings.
-func (l *loader) strList(n *yaml.Node, p string) []named {
-	var out []named
-	for i, item := range l.list(n, p) {
-		ip := index(p, i)
-		if v, ok := l.str(item, ip); ok {
-			out = append(out, named{v, item, ip})
-		}
-	}
-	return out
-}
+var (
+	join   = problem.Join
+	index  = problem.Index
+	kindOf = problem.KindOf
+)
 
 // name reads the required name key of an object.
 func (l *loader) name(item *yaml.Node, f map[string]field, p string) (named, bool) {
 	nf, ok := f["name"]
 	if !ok {
-		l.addAt(item, p, "name is missing")
+		l.AddAt(item, p, "name is missing")
 		return named{}, false
 	}
-	v, ok := l.str(nf.val, join(p, "name"))
-	return named{v, nf.val, join(p, "name")}, ok
+	v, ok := l.Str(nf.Val, join(p, "name"))
+	return named{Value: v, Node: nf.Val, Path: join(p, "name")}, ok
 }
 
 // decode reads the document strictly and validates it section by section: groups before
 // roles (grants name groups), roles before users (users name roles).
 func (l *loader) decode(root *yaml.Node) *Spec {
-	top, _ := l.fields(root, "", false, topKeys)
+	top, _ := l.Fields(root, "", false, topKeys)
 	s := &Spec{Version: 1, Mode: ModeAdopt, PasswordPolicy: PolicyZilliz, State: NewState()}
 	if f, ok := top["mode"]; ok {
-		if v, ok := l.str(f.val, "mode"); ok {
+		if v, ok := l.Str(f.Val, "mode"); ok {
 			if slices.Contains(Modes, Mode(v)) {
 				s.Mode = Mode(v)
 			} else {
-				l.addAt(f.val, "mode", "unknown mode %q (known modes: additive, adopt, authoritative)", v)
+				l.AddAt(f.Val, "mode", "unknown mode %q (known modes: additive, adopt, authoritative)", v)
 			}
 		}
 	}
 	if f, ok := top["password_policy"]; ok {
-		if v, ok := l.str(f.val, "password_policy"); ok {
+		if v, ok := l.Str(f.Val, "password_policy"); ok {
 			if slices.Contains(PasswordPolicies, v) {
 				s.PasswordPolicy = v
 			} else {
-				l.addAt(f.val, "password_policy", "unknown password policy %q (known policies: zilliz, milvus)", v)
+				l.AddAt(f.Val, "password_policy", "unknown password policy %q (known policies: zilliz, milvus)", v)
 			}
 		}
 	}
 	l.policy = s.PasswordPolicy
 	if f, ok := top["protect"]; ok {
-		s.Protect = l.decodeProtect(f.val)
+		s.Protect = l.decodeProtect(f.Val)
 	}
 	d := &decoder{loader: l, spec: s}
 	if f, ok := top["privilege_groups"]; ok {
-		d.decodeGroups(f.val)
+		d.decodeGroups(f.Val)
 	}
 	if f, ok := top["roles"]; ok {
-		d.decodeRoles(f.val)
+		d.decodeRoles(f.Val)
 	}
 	if f, ok := top["users"]; ok {
-		d.decodeUsers(f.val)
+		d.decodeUsers(f.Val)
 	}
 	return s
 }
@@ -205,7 +108,7 @@ func (l *loader) decodeProtect(n *yaml.Node) Protect {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return out
 	}
-	f, ok := l.fields(n, "protect", false, protectKeys)
+	f, ok := l.Fields(n, "protect", false, protectKeys)
 	if !ok {
 		return out
 	}
@@ -215,16 +118,16 @@ func (l *loader) decodeProtect(n *yaml.Node) Protect {
 			return nil
 		}
 		var pats []string
-		for _, p := range l.strList(fv.val, join("protect", key)) {
-			if p.value == "" {
-				l.addAt(p.node, p.path, "a pattern must not be empty")
+		for _, p := range l.StrList(fv.Val, join("protect", key)) {
+			if p.Value == "" {
+				l.AddAt(p.Node, p.Path, "a pattern must not be empty")
 				continue
 			}
-			if _, err := path.Match(p.value, ""); err != nil {
-				l.addAt(p.node, p.path, "invalid pattern %q: %v (patterns use path.Match syntax: *, ?, [a-z])", p.value, err)
+			if _, err := path.Match(p.Value, ""); err != nil {
+				l.AddAt(p.Node, p.Path, "invalid pattern %q: %v (patterns use path.Match syntax: *, ?, [a-z])", p.Value, err)
 				continue
 			}
-			pats = append(pats, p.value)
+			pats = append(pats, p.Value)
 		}
 		return pats
 	}
@@ -263,47 +166,47 @@ func protectedWhy(kind, name string, builtin bool, section string, patterns []st
 type firstSeen map[string]int
 
 func (d *decoder) unique(seen firstSeen, n named, what string) bool {
-	if line, dup := seen[n.value]; dup {
-		d.addAt(n.node, n.path, "%s %q is listed twice (first at line %d)", what, n.value, line)
+	if line, dup := seen[n.Value]; dup {
+		d.AddAt(n.Node, n.Path, "%s %q is listed twice (first at line %d)", what, n.Value, line)
 		return false
 	}
-	seen[n.value] = n.node.Line
+	seen[n.Value] = n.Node.Line
 	return true
 }
 
 func (d *decoder) decodeGroups(n *yaml.Node) {
 	seen := firstSeen{}
 	d.groups = map[string][]string{}
-	for i, item := range d.list(n, "privilege_groups") {
+	for i, item := range d.List(n, "privilege_groups") {
 		p := index("privilege_groups", i)
-		f, ok := d.fields(item, p, false, groupKeys)
+		f, ok := d.Fields(item, p, false, groupKeys)
 		if !ok {
 			continue
 		}
 		name, ok := d.name(item, f, p)
 		if ok {
-			d.groupNames = append(d.groupNames, name.value)
+			d.groupNames = append(d.groupNames, name.Value)
 			ok = d.checkGroupName(name) && d.unique(seen, name, "privilege group")
 		}
 		privs := d.groupPrivileges(item, f, p)
 		if ok {
-			d.groups[name.value] = privs
-			d.spec.State.Groups[name.value] = &PrivilegeGroup{Name: name.value, Privileges: SortNames(slices.Clone(privs))}
+			d.groups[name.Value] = privs
+			d.spec.State.Groups[name.Value] = &PrivilegeGroup{Name: name.Value, Privileges: SortNames(slices.Clone(privs))}
 		}
 	}
 }
 
 func (d *decoder) checkGroupName(n named) bool {
-	if msg := groupNameRule.check(n.value); msg != "" {
-		d.addAt(n.node, n.path, "%s", msg)
+	if msg := groupNameRule.check(n.Value); msg != "" {
+		d.AddAt(n.Node, n.Path, "%s", msg)
 		return false
 	}
-	if why := protectedWhy("privilege group", n.value, isBuiltinGroupName(n.value), "privilege_groups", d.spec.Protect.Groups); why != "" {
-		d.addAt(n.node, n.path, "%s", why)
+	if why := protectedWhy("privilege group", n.Value, isBuiltinGroupName(n.Value), "privilege_groups", d.spec.Protect.Groups); why != "" {
+		d.AddAt(n.Node, n.Path, "%s", why)
 		return false
 	}
-	if privilege.Known(n.value) {
-		d.addAt(n.node, n.path, "%q is the name of a built-in privilege; a privilege group needs a name of its own", n.value)
+	if privilege.Known(n.Value) {
+		d.AddAt(n.Node, n.Path, "%q is the name of a built-in privilege; a privilege group needs a name of its own", n.Value)
 		return false
 	}
 	return true
@@ -315,14 +218,14 @@ func (d *decoder) checkGroupName(n named) bool {
 func (d *decoder) groupPrivileges(item *yaml.Node, f map[string]field, p string) []string {
 	pf, ok := f["privileges"]
 	if !ok {
-		d.addAt(item, p, "privileges is missing: a privilege group needs at least one privilege")
+		d.AddAt(item, p, "privileges is missing: a privilege group needs at least one privilege")
 		return nil
 	}
 	pp := join(p, "privileges")
-	nodes := d.list(pf.val, pp)
+	nodes := d.List(pf.Val, pp)
 	if len(nodes) == 0 {
-		if pf.val.Kind == yaml.SequenceNode || pf.val.Tag == "!!null" {
-			d.addAt(pf.val, pp, "a privilege group needs at least one privilege")
+		if pf.Val.Kind == yaml.SequenceNode || pf.Val.Tag == "!!null" {
+			d.AddAt(pf.Val, pp, "a privilege group needs at least one privilege")
 		}
 		return nil
 	}
@@ -330,23 +233,27 @@ func (d *decoder) groupPrivileges(item *yaml.Node, f map[string]field, p string)
 	var privs []string
 	levelOf := map[privilege.Level]string{} // level -> first member of that level
 	for i, node := range nodes {
-		v, ok := d.str(node, index(pp, i))
+		v, ok := d.Str(node, index(pp, i))
 		if !ok {
 			continue
 		}
-		m := named{v, node, index(pp, i)}
+		m := named{Value: v, Node: node, Path: index(pp, i)}
 		switch {
-		case m.value == privilege.Wildcard:
-			d.addAt(m.node, m.path, `"*" cannot be a member of a privilege group: list the privileges`)
-		case privilege.IsBuiltinGroup(m.value) || privilege.IsLegacyGroup(m.value) || slices.Contains(d.groupNames, m.value):
-			d.addAt(m.node, m.path, "%q is a privilege group; a group cannot contain groups: list its privileges", m.value)
-		case !privilege.Known(m.value):
-			d.addAt(m.node, m.path, "unknown privilege %q%s", m.value, didYouMean(m.value, singlePrivileges()))
+		case m.Value == privilege.Wildcard:
+			d.AddAt(m.Node, m.Path, `"*" cannot be a member of a privilege group: list the privileges`)
+		case m.Value == "All":
+			// All has no level; every release with custom groups refuses it beside other
+			// members, and from 2.5.4 a group whose first member is All cannot be granted.
+			d.AddAt(m.Node, m.Path, `"All" cannot be a member of a custom privilege group (Milvus refuses it: it has no level): grant All to the role directly`)
+		case privilege.IsBuiltinGroup(m.Value) || privilege.IsLegacyGroup(m.Value) || slices.Contains(d.groupNames, m.Value):
+			d.AddAt(m.Node, m.Path, "%q is a privilege group; a group cannot contain groups: list its privileges", m.Value)
+		case !privilege.Known(m.Value):
+			d.AddAt(m.Node, m.Path, "unknown privilege %q%s", m.Value, problem.DidYouMean(m.Value, privilege.Singles()))
 		case d.unique(seen, m, "privilege"):
-			privs = append(privs, m.value)
-			if l := privilege.LevelOf(m.value); l != privilege.LevelNone {
+			privs = append(privs, m.Value)
+			if l := privilege.LevelOf(m.Value); l != privilege.LevelNone {
 				if _, ok := levelOf[l]; !ok {
-					levelOf[l] = m.value
+					levelOf[l] = m.Value
 				}
 			}
 		}
@@ -358,53 +265,42 @@ func (d *decoder) groupPrivileges(item *yaml.Node, f map[string]field, p string)
 				parts = append(parts, fmt.Sprintf("%s is %s-level", m, l))
 			}
 		}
-		d.addAt(pf.val, pp, "privileges of different levels cannot share a group (Milvus refuses it): %s", strings.Join(parts, ", "))
+		d.AddAt(pf.Val, pp, "privileges of different levels cannot share a group (Milvus refuses it): %s", strings.Join(parts, ", "))
 	}
 	return privs
 }
 
-// singlePrivileges are the names a group may contain, for suggestions.
-func singlePrivileges() []string {
-	var out []string
-	for _, n := range privilege.Names() {
-		if n != privilege.Wildcard && !privilege.IsBuiltinGroup(n) && !privilege.IsLegacyGroup(n) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 func (d *decoder) decodeRoles(n *yaml.Node) {
 	seen := firstSeen{}
-	for i, item := range d.list(n, "roles") {
+	for i, item := range d.List(n, "roles") {
 		p := index("roles", i)
-		f, ok := d.fields(item, p, false, roleKeys)
+		f, ok := d.Fields(item, p, false, roleKeys)
 		if !ok {
 			continue
 		}
 		name, ok := d.name(item, f, p)
 		if ok {
-			d.roleNames = append(d.roleNames, name.value)
+			d.roleNames = append(d.roleNames, name.Value)
 			ok = d.checkRoleName(name) && d.unique(seen, name, "role")
 		}
 		var grants []Grant
 		if gf, has := f["grants"]; has {
-			grants = d.grants(gf.val, join(p, "grants"))
+			grants = d.grants(gf.Val, join(p, "grants"))
 		}
 		if ok {
-			d.spec.State.Roles[name.value] = &Role{Name: name.value, Grants: SortGrants(CollapseImplied(grants))}
+			d.spec.State.Roles[name.Value] = &Role{Name: name.Value, Grants: SortGrants(CollapseImplied(grants))}
 		}
 	}
 }
 
 func (d *decoder) checkRoleName(n named) bool {
-	if msg := roleNameRule.check(n.value); msg != "" {
-		d.addAt(n.node, n.path, "%s", msg)
+	if msg := roleNameRule.check(n.Value); msg != "" {
+		d.AddAt(n.Node, n.Path, "%s", msg)
 		return false
 	}
-	builtin := n.value == AdminRole || n.value == PublicRole
-	if why := protectedWhy("role", n.value, builtin, "roles", d.spec.Protect.Roles); why != "" {
-		d.addAt(n.node, n.path, "%s", why)
+	builtin := n.Value == AdminRole || n.Value == PublicRole
+	if why := protectedWhy("role", n.Value, builtin, "roles", d.spec.Protect.Roles); why != "" {
+		d.AddAt(n.Node, n.Path, "%s", why)
 		return false
 	}
 	return true
@@ -416,14 +312,14 @@ func (d *decoder) grants(n *yaml.Node, p string) []Grant {
 	}
 	seen := map[Grant]at{}
 	var out []Grant
-	for i, item := range d.list(n, p) {
+	for i, item := range d.List(n, p) {
 		gp := index(p, i)
 		g, ok := d.grant(item, gp)
 		if !ok {
 			continue
 		}
 		if first, dup := seen[g]; dup {
-			d.addAt(item, gp, "duplicate grant: %s is already granted by %s (line %d)", g, index(p, first.index), first.line)
+			d.AddAt(item, gp, "duplicate grant: %s is already granted by %s (line %d)", g, index(p, first.index), first.line)
 			continue
 		}
 		seen[g] = at{i, item.Line}
@@ -441,7 +337,7 @@ var levelWhere = map[privilege.Level]string{
 // grant reads one grant, applies the defaults and checks the object fields against the
 // privilege: which of collection and user it may name depends on its object type and level.
 func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
-	f, ok := d.fields(item, p, false, grantKeys)
+	f, ok := d.Fields(item, p, false, grantKeys)
 	if !ok {
 		return Grant{}, false
 	}
@@ -452,18 +348,18 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 			return named{}, false
 		}
 		kp := join(p, key)
-		v, ok := d.str(kf.val, kp)
+		v, ok := d.Str(kf.Val, kp)
 		if !ok {
 			valid = false
 			return named{}, false
 		}
 		if v != privilege.Wildcard {
 			if msg := rule.check(v); msg != "" {
-				d.addAt(kf.val, kp, "%s", msg)
+				d.AddAt(kf.Val, kp, "%s", msg)
 				valid = false
 			}
 		}
-		return named{v, kf.val, kp}, true
+		return named{Value: v, Node: kf.Val, Path: kp}, true
 	}
 	db, hasDB := read("database", databaseNameRule)
 	coll, hasColl := read("collection", collectionNameRule)
@@ -471,11 +367,11 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 
 	pf, has := f["privilege"]
 	if !has {
-		d.addAt(item, p, "privilege is missing")
+		d.AddAt(item, p, "privilege is missing")
 		return Grant{}, false
 	}
 	pp := join(p, "privilege")
-	priv, ok := d.str(pf.val, pp)
+	priv, ok := d.Str(pf.Val, pp)
 	if !ok {
 		return Grant{}, false
 	}
@@ -485,10 +381,10 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 	)
 	switch members, custom := d.groups[priv]; {
 	case priv == "":
-		d.addAt(pf.val, pp, "privilege must not be empty")
+		d.AddAt(pf.Val, pp, "privilege must not be empty")
 		return Grant{}, false
 	case privilege.IsLegacyGroup(priv):
-		d.addAt(pf.val, pp, "%q is a v1 privilege group, usable only through the v1 API; use %q instead", priv, legacyReplacement[priv])
+		d.AddAt(pf.Val, pp, "%q is a v1 privilege group, usable only through the v1 API; use %q instead", priv, legacyReplacement[priv])
 		return Grant{}, false
 	case privilege.Known(priv):
 		level = privilege.LevelOf(priv)
@@ -501,7 +397,7 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		// its members, hence its level, are unknown here.
 		isGroup = true
 	default:
-		d.addAt(pf.val, pp, "unknown privilege %q%s", priv, didYouMean(priv, d.grantable()))
+		d.AddAt(pf.Val, pp, "unknown privilege %q%s", priv, problem.DidYouMean(priv, d.grantable()))
 		return Grant{}, false
 	}
 	what := "privilege"
@@ -510,39 +406,65 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 	}
 	isUser := privilege.ObjectType(priv) == privilege.ObjectUser
 	if hasUser && !isUser {
-		d.addAt(user.node, user.path, "%q is not a User privilege: only SelectUser and UpdateUser name a user", priv)
+		d.AddAt(user.Node, user.Path, "%q is not a User privilege: only SelectUser and UpdateUser name a user", priv)
 		valid = false
 	}
-	if hasColl && coll.value != privilege.Wildcard {
+	if valid && hasUser && isUser && user.Value != privilege.Wildcard && collectionNameRule.check(user.Value) != "" {
+		// The grant path validates its object name as a collection name in every release,
+		// though user names may hold "." and "-" from 2.6.0 (proxy/util.go).
+		d.AddAt(user.Node, user.Path, "Milvus cannot grant %s on user %q: it checks the object of a grant as a collection name (letters, digits, _ and $); grant on user \"*\" or rename the user", priv, user.Value)
+		valid = false
+	}
+	if hasColl && coll.Value != privilege.Wildcard {
 		switch {
 		case isUser:
-			d.addAt(coll.node, coll.path, "%q is a User privilege: name a user with user:, not a collection", priv)
+			d.AddAt(coll.Node, coll.Path, "%q is a User privilege: name a user with user:, not a collection", priv)
 			valid = false
 		case level == privilege.LevelDatabase || level == privilege.LevelCluster:
-			d.addAt(coll.node, coll.path, "%q is a %s-level %s: it applies to %s, so it names no collection", priv, level, what, levelWhere[level])
+			d.AddAt(coll.Node, coll.Path, "%q is a %s-level %s: it applies to %s, so it names no collection", priv, level, what, levelWhere[level])
 			valid = false
 		}
 	}
 	database := defaultDatabase(level)
 	if hasDB {
-		database = db.value
+		database = db.Value
 		if isGroup && level == privilege.LevelCluster && database != privilege.Wildcard {
-			d.addAt(db.node, db.path, `%q is a cluster-level privilege group: Milvus grants it only on database "*"; remove database`, priv)
+			d.AddAt(db.Node, db.Path, `%q is a cluster-level privilege group: Milvus grants it only on database "*"; remove database`, priv)
 			valid = false
 		}
 	}
 	object := privilege.Wildcard
 	switch {
 	case hasUser:
-		object = user.value
+		object = user.Value
 	case hasColl:
-		object = coll.value
+		object = coll.Value
 	}
-	if isGroup && level == privilege.LevelCollection && database == privilege.Wildcard && hasColl && coll.value != privilege.Wildcard {
-		d.addAt(coll.node, coll.path, `%q is a collection-level privilege group: on database "*" Milvus grants it only on collection "*"; name a database`, priv)
+	if isGroup && level == privilege.LevelCollection && database == privilege.Wildcard && hasColl && coll.Value != privilege.Wildcard {
+		d.AddAt(coll.Node, coll.Path, `%q is a collection-level privilege group: on database "*" Milvus grants it only on collection "*"; name a database`, priv)
 		valid = false
 	}
+	if valid && d.release != nil && database == privilege.Wildcard && object != privilege.Wildcard {
+		where := coll
+		if hasUser {
+			where = user
+		}
+		d.refuseOnRelease(where, release.ResolveAliasInGrants, fmt.Sprintf(
+			`a grant on database "*" cannot name %s %q there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
+			map[bool]string{true: "user", false: "collection"}[hasUser], object))
+	}
 	return NewGrant(priv, database, object), valid
+}
+
+// refuseOnRelease adds why at n when the file's releases (CheckRelease) have behaviour b,
+// naming the releases; when only some of them have it, it says how to state the release.
+func (d *decoder) refuseOnRelease(n named, b release.Behaviour, why string) {
+	switch d.release.Has(b) {
+	case release.Yes:
+		d.AddAt(n.Node, n.Path, "%s refuses this: %s", release.Need(b), why)
+	case release.Maybe:
+		d.AddAt(n.Node, n.Path, "%s refuses this, and the server's release is %s: %s (if the server is older, say so with --milvus-version)", release.Need(b), d.release, why)
+	}
 }
 
 // grantable are the names a grant may name, for suggestions.
@@ -567,9 +489,9 @@ func (d *decoder) userRule() nameRule {
 
 func (d *decoder) decodeUsers(n *yaml.Node) {
 	seen := firstSeen{}
-	for i, item := range d.list(n, "users") {
+	for i, item := range d.List(n, "users") {
 		p := index("users", i)
-		f, ok := d.fields(item, p, false, userKeys)
+		f, ok := d.Fields(item, p, false, userKeys)
 		if !ok {
 			continue
 		}
@@ -579,32 +501,32 @@ func (d *decoder) decodeUsers(n *yaml.Node) {
 		}
 		var secret *Secret
 		if pf, has := f["password"]; has {
-			secret = d.secret(pf.val, join(p, "password"))
+			secret = d.secret(pf.Val, join(p, "password"))
 		}
 		var previous *Secret
 		if pf, has := f["previous_password"]; has {
-			previous = d.secret(pf.val, join(p, "previous_password"))
+			previous = d.secret(pf.Val, join(p, "previous_password"))
 			if previous != nil && secret == nil {
-				d.addAt(pf.key, join(p, "previous_password"), "previous_password is the old password to rotate from: it needs password too")
+				d.AddAt(pf.Key, join(p, "previous_password"), "previous_password is the old password to rotate from: it needs password too")
 			}
 		}
 		var roles []string
 		if rf, has := f["roles"]; has {
-			roles = d.userRoles(rf.val, join(p, "roles"))
+			roles = d.userRoles(rf.Val, join(p, "roles"))
 		}
 		if ok {
-			d.spec.State.Users[name.value] = &User{Name: name.value, Roles: SortNames(roles), Password: secret, PreviousPassword: previous}
+			d.spec.State.Users[name.Value] = &User{Name: name.Value, Roles: SortNames(roles), Password: secret, PreviousPassword: previous}
 		}
 	}
 }
 
 func (d *decoder) checkUserName(n named) bool {
-	if msg := d.userRule().check(n.value); msg != "" {
-		d.addAt(n.node, n.path, "%s", msg)
+	if msg := d.userRule().check(n.Value); msg != "" {
+		d.AddAt(n.Node, n.Path, "%s", msg)
 		return false
 	}
-	if why := protectedWhy("user", n.value, n.value == RootUser, "users", d.spec.Protect.Users); why != "" {
-		d.addAt(n.node, n.path, "%s", why)
+	if why := protectedWhy("user", n.Value, n.Value == RootUser, "users", d.spec.Protect.Users); why != "" {
+		d.AddAt(n.Node, n.Path, "%s", why)
 		return false
 	}
 	return true
@@ -616,16 +538,16 @@ func (d *decoder) checkUserName(n named) bool {
 func (d *decoder) userRoles(n *yaml.Node, p string) []string {
 	seen := firstSeen{}
 	var out []string
-	for _, r := range d.strList(n, p) {
+	for _, r := range d.StrList(n, p) {
 		switch {
-		case r.value == PublicRole:
-			d.addAt(r.node, r.path, "every user has role public implicitly; remove it")
-		case !slices.Contains(d.roleNames, r.value) && !d.spec.Protect.Role(r.value):
+		case r.Value == PublicRole:
+			d.AddAt(r.Node, r.Path, "every user has role public implicitly; remove it")
+		case !slices.Contains(d.roleNames, r.Value) && !d.spec.Protect.Role(r.Value):
 			candidates := append(slices.Clone(d.roleNames), AdminRole)
 			sort.Strings(candidates)
-			d.addAt(r.node, r.path, "unknown role %q: define it under roles, or protect it if it exists outside this file%s", r.value, didYouMean(r.value, candidates))
+			d.AddAt(r.Node, r.Path, "unknown role %q: define it under roles, or protect it if it exists outside this file%s", r.Value, problem.DidYouMean(r.Value, candidates))
 		case d.unique(seen, r, "role"):
-			out = append(out, r.value)
+			out = append(out, r.Value)
 		}
 	}
 	return out
@@ -635,14 +557,14 @@ func (d *decoder) userRoles(n *yaml.Node, p string) []string {
 // password typed where a reference belongs must not be copied into a CI log.
 func (d *decoder) secret(n *yaml.Node, p string) *Secret {
 	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
-		d.addAt(n, p, "a literal password is refused: passwords do not belong in the file; use {env: VAR} or {file: path}")
+		d.AddAt(n, p, "a literal password is refused: passwords do not belong in the file; use {env: VAR} or {file: path}")
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.addAt(n, p, "must be {env: VAR} or {file: path}, not %s", kindOf(n))
+		d.AddAt(n, p, "must be {env: VAR} or {file: path}, not %s", kindOf(n))
 		return nil
 	}
-	f, ok := d.fields(n, p, true, secretKeys)
+	f, ok := d.Fields(n, p, true, secretKeys)
 	if !ok {
 		return nil
 	}
@@ -650,29 +572,29 @@ func (d *decoder) secret(n *yaml.Node, p string) *Secret {
 	ff, hasFile := f["file"]
 	switch {
 	case hasEnv && hasFile:
-		d.addAt(n, p, "give env or file, not both")
+		d.AddAt(n, p, "give env or file, not both")
 		return nil
 	case hasEnv:
-		v, ok := d.str(ef.val, join(p, "env"))
+		v, ok := d.Str(ef.Val, join(p, "env"))
 		if !ok {
 			return nil
 		}
 		if envNameRule.check(v) != "" {
-			d.addAt(ef.val, join(p, "env"), "must name an environment variable: letters, digits and underscores, not starting with a digit")
+			d.AddAt(ef.Val, join(p, "env"), "must name an environment variable: letters, digits and underscores, not starting with a digit")
 			return nil
 		}
 		return &Secret{Env: v}
 	case hasFile:
-		v, ok := d.str(ff.val, join(p, "file"))
+		v, ok := d.Str(ff.Val, join(p, "file"))
 		if !ok {
 			return nil
 		}
 		if v == "" {
-			d.addAt(ff.val, join(p, "file"), "must name a file")
+			d.AddAt(ff.Val, join(p, "file"), "must name a file")
 			return nil
 		}
 		return &Secret{File: v}
 	}
-	d.addAt(n, p, "must be {env: VAR} or {file: path}")
+	d.AddAt(n, p, "must be {env: VAR} or {file: path}")
 	return nil
 }

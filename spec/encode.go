@@ -44,7 +44,9 @@ func Marshal(s *Spec) ([]byte, error) {
 	if ref == "" {
 		ref = DefaultSchemaRef
 	}
-	fmt.Fprintf(&buf, "# yaml-language-server: $schema=%s\n", ref)
+	if !s.NoSchemaComment {
+		fmt.Fprintf(&buf, "# yaml-language-server: $schema=%s\n", ref)
+	}
 	mode := s.Mode
 	if mode == "" {
 		mode = ModeAdopt

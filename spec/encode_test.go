@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -236,7 +235,7 @@ func TestEncodeInexpressibleGrants(t *testing.T) {
 			if !errors.As(err, &ps) {
 				t.Fatalf("Parse accepted:\n%s", out)
 			}
-			if diff := cmp.Diff(c.want, strings.Split(ps.Error(), "\n")); diff != "" {
+			if diff := cmp.Diff(c.want, ps.Lines()); diff != "" {
 				t.Errorf("(-want +got):\n%s\n%s", diff, out)
 			}
 		})

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // problems parses src as access.yaml and returns the rendered problems, nil when it loads.
@@ -22,7 +24,7 @@ func problems(t *testing.T, src string) []string {
 	if !errors.As(err, &ps) {
 		t.Fatalf("want *Problems, got %T: %v", err, err)
 	}
-	return strings.Split(ps.Error(), "\n")
+	return ps.Lines()
 }
 
 // TestParseInvalid asserts the exact messages, with file, line and path, of files that break
@@ -42,7 +44,7 @@ func TestParseInvalid(t *testing.T) {
 		},
 		"version as a string": {
 			src:  "version: \"1\"\n",
-			want: []string{`access.yaml:1: version: unknown version "1" (known versions: 1)`},
+			want: []string{`access.yaml:1: version: must be the number 1, not the string "1": write version: 1 without quotes`},
 		},
 		"previous password without password": {
 			src:  "version: 1\nusers:\n  - name: alice\n    previous_password: {env: OLD}\n",
@@ -58,7 +60,7 @@ func TestParseInvalid(t *testing.T) {
 		},
 		"not a mapping": {
 			src:  "- version: 1\n",
-			want: []string{`access.yaml:1: the document must be a mapping with keys version, mode, protect, privilege_groups, roles, users`},
+			want: []string{`access.yaml:1: the document must be a mapping with keys version, mode, password_policy, protect, privilege_groups, roles, users`},
 		},
 		"invalid YAML with its line": {
 			src:  "version: 1\nroles: [reader,\n",
@@ -211,6 +213,20 @@ privilege_groups:
 `,
 			want: []string{
 				`access.yaml:5: privilege_groups[0].privileges: privileges of different levels cannot share a group (Milvus refuses it): Search is collection-level, CreateCollection is database-level, CreateDatabase is cluster-level`,
+				`access.yaml:6: privilege_groups[0].privileges[1]: "All" cannot be a member of a custom privilege group (Milvus refuses it: it has no level): grant All to the role directly`,
+			},
+		},
+		"user grant on a dotted user": {
+			src: `version: 1
+password_policy: milvus
+roles:
+  - name: r
+    grants:
+      - privilege: SelectUser
+        user: jane.doe
+`,
+			want: []string{
+				`access.yaml:7: roles[0].grants[0].user: Milvus cannot grant SelectUser on user "jane.doe": it checks the object of a grant as a collection name (letters, digits, _ and $); grant on user "*" or rename the user`,
 			},
 		},
 		"unknown privilege with a suggestion": {
@@ -579,5 +595,62 @@ roles:
 	}
 	if g := sp.State.Roles["r"].Grants[0]; g != NewGrant("vendor_readers", "default", "*") {
 		t.Errorf("grant %+v", g)
+	}
+}
+
+// TestCheckRelease: what a release cannot store is refused with its line, naming the
+// release; where only some releases of the range would refuse, the message says so.
+func TestCheckRelease(t *testing.T) {
+	src := `version: 1
+roles:
+  - name: r
+    grants:
+      - privilege: Search
+        database: "*"
+        collection: orders
+      - privilege: SelectUser
+        user: bob
+      - privilege: Search
+        database: sales
+        collection: orders
+      - privilege: Search
+        database: "*"
+`
+	sp, err := Parse("access.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		r    release.Range
+		want []string
+	}{
+		"2.5.27": {r: release.Exactly(release.V(2, 5, 27))},
+		"2.6.11": {r: release.Exactly(release.V(2, 6, 11))},
+		"2.6.12": {r: release.Exactly(release.V(2, 6, 12)), want: []string{
+			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders" there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
+			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name user "bob" there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
+		}},
+		"inferred 2.6.0 to 2.6.18": {r: release.Range{Min: release.V(2, 6, 0), Max: release.V(2, 6, 18)}, want: []string{
+			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name collection "orders" there: the server resolves the name in a database called "*" and answers "database not found"; name the database (if the server is older, say so with --milvus-version)`,
+			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name user "bob" there: the server resolves the name in a database called "*" and answers "database not found"; name the database (if the server is older, say so with --milvus-version)`,
+		}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := sp.CheckRelease(tc.r)
+			var got []string
+			if err != nil {
+				var ps *Problems
+				if !errors.As(err, &ps) {
+					t.Fatalf("error %v is not *Problems", err)
+				}
+				for _, p := range *ps {
+					got = append(got, p.String())
+				}
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("problems (-want +got):\n%s", d)
+			}
+		})
 	}
 }

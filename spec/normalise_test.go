@@ -30,8 +30,8 @@ func TestParseDefaultsAndNormalisation(t *testing.T) {
 		Groups: map[string]*PrivilegeGroup{
 			"search_only": {Name: "search_only", Privileges: []string{"DescribeCollection", "Query", "Search"}},
 			"db_browse":   {Name: "db_browse", Privileges: []string{"DescribeDatabase", "ShowCollections"}},
-			"cluster_ops": {Name: "cluster_ops", Privileges: []string{"All", "CreateDatabase", "ListDatabases"}},
-			"anything":    {Name: "anything", Privileges: []string{"All"}},
+			"cluster_ops": {Name: "cluster_ops", Privileges: []string{"CreateDatabase", "ListDatabases"}},
+			"anything":    {Name: "anything", Privileges: []string{"ListDatabases"}},
 		},
 		Roles: map[string]*Role{
 			"reader": {Name: "reader", Grants: []Grant{

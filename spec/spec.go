@@ -32,6 +32,8 @@ type Spec struct {
 	// Path is the file as named by the user; Dir-relative secret files resolve against its
 	// directory.
 	Path string
+	// data is the file's bytes, for CheckRelease.
+	data []byte
 	// Digest is "sha256:<hex>" of the file's bytes.
 	Digest         string
 	Version        int
@@ -41,6 +43,9 @@ type Spec struct {
 	// Schema is the $schema reference of the file's yaml-language-server comment, kept so
 	// that Encode writes back the one the file had; empty when it had none.
 	Schema string
+	// NoSchemaComment makes Encode write no yaml-language-server comment (a file written
+	// where no schema.json can be found).
+	NoSchemaComment bool
 	// State is the desired state, normalised: grants carry their derived object type and
 	// defaults, the companions of Load and Flush are not added (package plan does that).
 	State *State

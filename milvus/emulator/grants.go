@@ -8,8 +8,8 @@ import (
 // introduced holds the privileges that release lines after 2.5 added (pkg/util/constant.go
 // on each line). A privilege not listed exists in every emulated release.
 var introduced = map[string]privilege.Version{
-	"GetImportProgress": privilege.V2_6, "ListImport": privilege.V2_6, "AddCollectionField": privilege.V2_6,
-	"UpdateReplicateConfiguration": privilege.V2_6, "GetReplicateConfiguration": privilege.V2_6,
+	"GetImportProgress": privilege.V2_6_0, "ListImport": privilege.V2_6_0, "AddCollectionField": privilege.V2_6_0,
+	"UpdateReplicateConfiguration": privilege.V2_6_6, "GetReplicateConfiguration": privilege.V2_6,
 
 	"AlterCollectionSchema": privilege.V3_0, "RefreshExternalCollection": privilege.V3_0,
 	"CreateSnapshot": privilege.V3_0, "DropSnapshot": privilege.V3_0, "DescribeSnapshot": privilege.V3_0,
@@ -25,11 +25,12 @@ var notInObjectPrivileges = map[string]bool{
 	"GetReplicateConfiguration": true, "AddFileResource": true, "RemoveFileResource": true, "ListFileResources": true,
 }
 
-var versionRank = map[privilege.Version]int{privilege.V2_5: 0, privilege.V2_6: 1, privilege.V3_0: 2}
+// versionRank orders the group contents of package privilege by release.
+var versionRank = map[privilege.Version]int{privilege.V2_5: 0, privilege.V2_6_0: 1, privilege.V2_6_6: 2, privilege.V2_6: 3, privilege.V3_0: 4}
 
-// privilegeDefined is util.IsPrivilegeNameDefined for the emulated release (its line's
-// privilege tables, release.Profile.Groups): a
-// privilege or built-in group name of the enum; "*" is not one.
+// privilegeDefined is util.IsPrivilegeNameDefined for the emulated release (the privilege
+// tables of release.Profile.Groups): a privilege or built-in group name of the enum; "*" is not
+// one.
 func (s *Server) privilegeDefined(name string) bool {
 	if name == privilege.Wildcard || !privilege.Known(name) {
 		return false
@@ -40,30 +41,12 @@ func (s *Server) privilegeDefined(name string) bool {
 	if v, ok := introduced[name]; ok && versionRank[s.prof.Groups()] < versionRank[v] {
 		return false
 	}
-	if b, ok := laterPrivileges[name]; ok && !s.prof.Has(b) {
-		return false
-	}
 	return true
 }
 
-// laterPrivileges are privileges that arrived on the 2.6 line after 2.6.0, which package
-// privilege's 2.6 contents hold from the start: the release table says when.
-var laterPrivileges = map[string]release.Behaviour{
-	"UpdateReplicateConfiguration": release.UpdateReplicateConfigurationPrivilege,
-	"GetReplicateConfiguration":    release.GetReplicateConfigurationPrivilege,
-}
-
-// builtinMembers is the contents of a built-in group in the emulated release: its line's
-// contents, without the privileges the release does not have yet.
+// builtinMembers is the contents of a built-in group in the emulated release.
 func (s *Server) builtinMembers(group string) []string {
-	var out []string
-	for _, p := range privilege.Members(group, s.prof.Groups()) {
-		if b, ok := laterPrivileges[p]; ok && !s.prof.Has(b) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
+	return privilege.Members(group, s.prof.Groups())
 }
 
 // errNoCurrentUser is what grant/revoke answer when authorization is disabled: the proxy needs

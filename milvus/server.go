@@ -1,0 +1,126 @@
+package milvus
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/release"
+)
+
+// Server is what the client knows of the server's Milvus release: given by the user, or
+// bounded by what the answers of Read showed. The REST API has no version call, so an
+// inferred release is a range.
+type Server struct {
+	release.Range
+	// Source says how the release was learnt, for -v and the JSON plan.
+	Source string
+}
+
+// groupsAnswer is what privilege_groups/list told Read.
+type groupsAnswer int
+
+const (
+	groupsListed  groupsAnswer = iota
+	groupsMissing              // 404: no such route
+	groupsDenied               // 403: not allowed to list them
+)
+
+// infer bounds the release from what Read saw: whether privilege_groups exists, the contents
+// of the built-in groups, and whether describes answer a "description" key.
+func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server {
+	if !c.version.IsZero() {
+		return Server{Range: release.Exactly(c.version), Source: "given (--milvus-version)"}
+	}
+	var why []string
+	s := Server{Range: release.Range{Min: release.Oldest}}
+	narrow := func(lo, hi release.Version, reason string) {
+		if lo.Compare(s.Min) > 0 {
+			s.Min = lo
+		}
+		if !hi.IsZero() && (s.Max.IsZero() || hi.Compare(s.Max) < 0) {
+			s.Max = hi
+		}
+		why = append(why, reason)
+	}
+	ro := builtin["CollectionReadOnly"]
+	switch {
+	case groups == groupsDenied:
+		narrow(release.V(2, 4, 16), release.Version{}, "privilege_groups/list answers 403")
+	case groups == groupsMissing:
+		narrow(release.Oldest, release.V(2, 4, 15), "privilege_groups/list answers 404")
+	case len(builtin) == 0:
+		narrow(release.V(2, 4, 16), release.V(2, 4, 17), "no built-in privilege groups")
+	case slices.Contains(ro, "ListSnapshots"):
+		narrow(release.V(3, 0, 0), release.Version{}, "built-in groups of the 3.0 line")
+	case slices.Contains(builtin["ClusterReadOnly"], "GetReplicateConfiguration"):
+		narrow(release.V(2, 6, 12), release.V(2, 6, release.LastPatch), "built-in groups of 2.6.12 and later")
+	case slices.Contains(builtin["ClusterAdmin"], "UpdateReplicateConfiguration"):
+		narrow(release.V(2, 6, 5), release.V(2, 6, 11), "built-in groups of 2.6.6 to 2.6.11")
+	case slices.Contains(ro, "GetImportProgress"):
+		narrow(release.V(2, 6, 0), release.V(2, 6, 5), "built-in groups of 2.6.0 to 2.6.5")
+	default:
+		narrow(release.V(2, 4, 18), release.V(2, 5, release.LastPatch), "built-in groups of the 2.4.18 to 2.5 lines")
+	}
+	if c.sawDescription.Load() {
+		narrow(release.V(2, 6, 19), release.Version{}, `describes answer "description"`)
+	} else if s.Min.Compare(release.V(2, 6, 0)) >= 0 {
+		narrow(release.Version{}, release.V(2, 6, 18), `no "description" in describes`)
+	}
+	if !s.Max.IsZero() && s.Max.Compare(s.Min) < 0 {
+		// Answers that contradict each other (custom configuration of the built-in groups):
+		// trust the description key, which configuration cannot change.
+		s.Max = release.Version{}
+		why = append(why, "answers disagree")
+	}
+	s.Source = "inferred: " + strings.Join(why, ", ")
+	return s
+}
+
+// Warn gives msg to Config.Warn unless it was given before, for callers that choose to live
+// with something the client reported.
+func (c *Client) Warn(msg string) { c.warnOnce(msg) }
+
+// warnOnce gives msg to Config.Warn unless it was given before.
+func (c *Client) warnOnce(msg string) {
+	if c.warn == nil {
+		return
+	}
+	if _, seen := c.warned.LoadOrStore(msg, true); !seen {
+		c.warn(msg)
+	}
+}
+
+// warnIgnored says once, in one line per endpoint and kind, what Read left out, and lists
+// every object in the call log (-v).
+func (c *Client) warnIgnored(ignored []Ignored) {
+	type kind struct{ endpoint, what string }
+	objects := map[kind][]string{}
+	entries := map[kind]int{}
+	var order []kind
+	for _, ig := range ignored {
+		k := kind{ig.Endpoint, ig.What}
+		if _, ok := objects[k]; !ok {
+			order = append(order, k)
+		}
+		objects[k] = append(objects[k], ig.Object)
+		entries[k] += ig.Entries
+		if c.logf != nil {
+			c.logf("ignored: %s", ig)
+		}
+	}
+	for _, k := range order {
+		objs := objects[k]
+		list := strings.Join(objs, ", ")
+		if len(objs) > 3 {
+			list = strings.Join(objs[:3], ", ") + fmt.Sprintf(" and %d more (-v lists them)", len(objs)-3)
+		}
+		c.warnOnce(fmt.Sprintf("ignored %d %s(s) in %s answers for %s: %s", entries[k], k.what, k.endpoint, list, whyIgnored[k.what]))
+	}
+}
+
+// whyIgnored explains each kind of entry Read leaves out.
+var whyIgnored = map[string]string{
+	"empty role name": "they name no role (Milvus before 2.6.13 adds one for each role of every user whose name begins with the described user's name, milvus#46676; before 2.6.19 one for each leftover role-mapping key, milvus#49989)",
+	"blank grant":     "grants without an object type, object name or privilege; they come from leftover storage keys (milvus#49989) and match no request; such a role cannot be dropped until the key is removed on the server",
+}
