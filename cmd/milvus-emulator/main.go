@@ -68,6 +68,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
 		return 2
 	}
+	if *era != "" {
+		fmt.Fprintf(stderr, "milvus-emulator: --era is deprecated; use --milvus-version %s\n", v)
+	}
 	dbs, err := parseDatabases(*databases, aliases)
 	if err != nil {
 		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)

@@ -234,3 +234,21 @@ func TestParseDatabases(t *testing.T) {
 		}
 	}
 }
+
+func TestRunEraIsDeprecated(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--era", "E3"}, &stderr) }()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stderr.String(), "listening") && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"--era is deprecated; use --milvus-version 2.6.19\n", "(Milvus 2.6.19, root password Milvus)"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q: %q", want, stderr.String())
+		}
+	}
+}
