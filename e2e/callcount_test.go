@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // The number of calls of a read and of an apply is exact and machine-independent: the timed
@@ -86,6 +87,13 @@ func TestCallCounts(t *testing.T) {
 		"roles/grant_privilege_v2":                 ccRoles * (1 + ccGrants),
 		"users/create":                             ccUsers,
 		"users/grant_role":                         ccUsers * ccRolesPerUser,
+	}
+	if release.For(c.Emu.Version()).Has(release.ResolveAliasInGrants) {
+		// From 2.6.12 a plan that grants in named databases checks them first
+		// (command.resolveNames): one databases/list and one aliases/list per database, here
+		// "default".
+		steps["databases/list"] = 1
+		steps["aliases/list"] = 1
 	}
 
 	check := func(what string, want map[string]int) {

@@ -62,6 +62,7 @@ func newCluster(t *testing.T, opts emulator.Options) *cluster {
 			c.Token = "root:Milvus"
 		}
 	} else {
+		opts = matrixOptions(t, opts)
 		c.Emu = emulator.New(opts)
 		srv := httptest.NewServer(c.Emu)
 		t.Cleanup(srv.Close)

@@ -18,7 +18,9 @@ const (
 	// built-in privilege groups.
 	GrantV2
 	// GroupLevelCheck: a custom group refuses members of different levels (cluster, database,
-	// collection); before it only mixed object types were refused.
+	// collection), and a v2 grant of a group must suit the group's level (dbName and
+	// collectionName "*" for a cluster-level group, ...); before, only mixed object types were
+	// refused and groups were granted anywhere.
 	GroupLevelCheck
 	// DottedUserNames: user names may contain "." and "-".
 	DottedUserNames
@@ -46,6 +48,14 @@ const (
 	// GroupTypeCheck: a custom group refuses members of different object types; releases with
 	// GroupLevelCheck check levels instead, and 2.4.16 and 2.4.17 check neither.
 	GroupTypeCheck
+	// NameAllowedChars: the name validator (role, object, collection names) takes its extra
+	// characters from configuration and says so: "... can only contain numbers, letters,
+	// underscores, and allowed characters ($), found . at 3"; before, "... numbers, letters,
+	// dollars and underscores, ...".
+	NameAllowedChars
+	// GrantsFollowCollections: dropping a collection deletes the Collection grants naming it in
+	// its database (DeleteGrantByCollectionName), renaming moves them.
+	GrantsFollowCollections
 	// behaviourCount is the number of behaviours; keep it last.
 	behaviourCount
 )
@@ -68,7 +78,7 @@ var Table = []Row{
 	{GrantV2, "grant-privilege-v2", since("2.4.18"),
 		"roles/grant_privilege_v2 and the built-in groups, #37787 (after the v2.4.17 bump), 2.5.0"},
 	{GroupLevelCheck, "group-level-check", since("2.5.4"),
-		"root_coord.go: custom group members must share a privilege level (2.5.4); before, only the object type"},
+		"rbac_task.go: custom group members must share a privilege level; root_coord.go validatePrivilegeGroupParams (#39224, 2.5.4); before, only the object type"},
 	{DottedUserNames, "dotted-user-names", since("2.6.0"),
 		"proxy/util.go ValidateUsername allows '.' and '-' (commit 1bd66b09e3, before the v2.6.0 bump)"},
 	{ExactUserRoleLookup, "exact-user-role-lookup", since("2.6.13"),
@@ -86,6 +96,10 @@ var Table = []Row{
 		"kv_catalog ListGrant skips keys with an empty segment, #50544 (v2.6.19; milvus#49989)"},
 	{GroupTypeCheck, "group-type-check", since("2.4.18"),
 		"root_coord.go OperatePrivilegeGroup: 'privileges are not the same object type' (2.4 at the v2.4.18 bump, 2.5.0-2.5.3); not at 2.4.16/2.4.17"},
+	{NameAllowedChars, "name-allowed-chars", since("2.6.2"),
+		"proxy/util.go validateNameWithCustomChars, proxy.nameValidation.allowedChars, 330a871979 (#44063, first in the v2.6.2 bump)"},
+	{GrantsFollowCollections, "grants-follow-collections", since("2.6.12"),
+		"kv_catalog.go DeleteGrantByCollectionName and MigrateGrantCollectionName, #48052 (2.6 cherry-pick of #47851, first in the v2.6.12 bump)"},
 }
 
 // String is the behaviour's Name.

@@ -101,11 +101,14 @@ func TestProfiles(t *testing.T) {
 		"2.5.3":  {E1, privilege.V2_5, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck}},
 		"2.5.4":  {E1, privilege.V2_5, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck}},
 		"2.5.27": {E1, privilege.V2_5, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck}},
-		"2.6.4":  {E1, privilege.V2_6_0, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames}},
-		"2.6.12": {E2, privilege.V2_6, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, WALErrors, ResolveAliasInGrants}},
-		"2.6.13": {E2, privilege.V2_6, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, ExactUserRoleLookup, WALErrors, ResolveAliasInGrants}},
-		"2.6.19": {E3, privilege.V2_6, 9, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, ExactUserRoleLookup, WALErrors, ResolveAliasInGrants, StandardErrors, Descriptions, EmptyGrantKeysSkipped}},
-		"3.0.0":  {E3, privilege.V3_0, 9, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, ExactUserRoleLookup, WALErrors, ResolveAliasInGrants, StandardErrors, Descriptions, EmptyGrantKeysSkipped}},
+		"2.6.4":  {E1, privilege.V2_6_0, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, NameAllowedChars}},
+		"2.6.1":  {E1, privilege.V2_6_0, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames}},
+		"2.6.2":  {E1, privilege.V2_6_0, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, NameAllowedChars}},
+		"2.6.11": {E2, privilege.V2_6_6, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, WALErrors, NameAllowedChars}},
+		"2.6.12": {E2, privilege.V2_6, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, WALErrors, ResolveAliasInGrants, NameAllowedChars, GrantsFollowCollections}},
+		"2.6.13": {E2, privilege.V2_6, 65535, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, ExactUserRoleLookup, WALErrors, ResolveAliasInGrants, NameAllowedChars, GrantsFollowCollections}},
+		"2.6.19": {E3, privilege.V2_6, 9, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, ExactUserRoleLookup, WALErrors, ResolveAliasInGrants, StandardErrors, Descriptions, EmptyGrantKeysSkipped, NameAllowedChars, GrantsFollowCollections}},
+		"3.0.0":  {E3, privilege.V3_0, 9, []Behaviour{PrivilegeGroups, GrantV2, GroupTypeCheck, GroupLevelCheck, DottedUserNames, ExactUserRoleLookup, WALErrors, ResolveAliasInGrants, StandardErrors, Descriptions, EmptyGrantKeysSkipped, NameAllowedChars, GrantsFollowCollections}},
 	}
 	for v, tc := range tests {
 		t.Run(v, func(t *testing.T) {

@@ -40,6 +40,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	maxRoles := fs.Int("max-roles", emulator.DefaultMaxRoles, "proxy.maxRoleNum, admin and public included")
 	version := fs.String("milvus-version", "", "Milvus `release` to emulate, e.g. 2.4.18, 2.5.27, 2.6.19 (default $MILVUS_VERSION, else "+emulator.DefaultVersion.String()+")")
 	era := fs.String("era", "", "deprecated: E1, E2 or E3 stand for --milvus-version "+eraVersions())
+	databases := fs.String("databases", "", "databases and their collections besides default, e.g. `'sales:orders,customers;hr:staff'` (default:books seeds default)")
+	var aliases aliasFlag
+	fs.Var(&aliases, "alias", "an alias `db.alias=collection`, e.g. sales.orders_v=orders (repeatable)")
 	builtinRoles := fs.String("builtin-roles", "", "comma-separated config built-in `roles` that cannot be dropped, e.g. db_admin,db_ro,db_rw")
 	superUsers := fs.String("super-users", "", "comma-separated common.security.superUsers")
 	rootPassword := fs.String("root-password", emulator.DefaultRootPassword, "password of root")
@@ -65,6 +68,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
 		return 2
 	}
+	if *era != "" {
+		fmt.Fprintf(stderr, "milvus-emulator: --era is deprecated; use --milvus-version %s\n", v)
+	}
+	dbs, err := parseDatabases(*databases, aliases)
+	if err != nil {
+		fmt.Fprintf(stderr, "milvus-emulator: %v\n", err)
+		return 2
+	}
 	kinds, err := emulator.ParseFaultKinds(*faultKinds)
 	if err != nil {
 		fmt.Fprintf(stderr, "milvus-emulator: --fault-kinds: %v\n", err)
@@ -82,6 +93,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 
 	emu := emulator.New(emulator.Options{
 		Version:               v,
+		Databases:             dbs,
 		AuthorizationDisabled: *noAuth,
 		RootPassword:          *rootPassword,
 		MaxUsers:              *maxUsers,
@@ -168,6 +180,63 @@ func pickVersion(flagVersion, era, env string) (release.Version, error) {
 		return release.Version{}, fmt.Errorf("%s: %v", from, err)
 	}
 	return v, nil
+}
+
+// aliasFlag collects --alias values.
+type aliasFlag []string
+
+func (a *aliasFlag) String() string { return strings.Join(*a, " ") }
+
+func (a *aliasFlag) Set(v string) error {
+	*a = append(*a, v)
+	return nil
+}
+
+// parseDatabases reads --databases ("db:coll,coll;db2:coll") and the --alias values
+// ("db.alias=collection") into emulator.Options.Databases. An alias must name a collection given
+// in --databases, as a server only lets an alias point at a collection that exists.
+func parseDatabases(spec string, aliases []string) (map[string]emulator.Database, error) {
+	out := map[string]emulator.Database{}
+	for _, part := range strings.Split(spec, ";") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		name, colls, _ := strings.Cut(part, ":")
+		name = strings.TrimSpace(name)
+		if name == "" || name == "*" {
+			return nil, fmt.Errorf("--databases: %q: want db:collection,collection", part)
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("--databases: database %q given twice", name)
+		}
+		out[name] = emulator.Database{Collections: splitList(colls), Aliases: map[string]string{}}
+	}
+	for _, a := range aliases {
+		left, coll, ok := strings.Cut(a, "=")
+		db, alias, ok2 := strings.Cut(left, ".")
+		db, alias, coll = strings.TrimSpace(db), strings.TrimSpace(alias), strings.TrimSpace(coll)
+		if !ok || !ok2 || db == "" || alias == "" || coll == "" {
+			return nil, fmt.Errorf("--alias %q: want db.alias=collection", a)
+		}
+		d, known := out[db]
+		if !known || !contains(d.Collections, coll) {
+			return nil, fmt.Errorf("--alias %q: no collection %q in database %q of --databases", a, coll, db)
+		}
+		if contains(d.Collections, alias) || d.Aliases[alias] != "" {
+			return nil, fmt.Errorf("--alias %q: %q is already a collection or an alias in %q", a, alias, db)
+		}
+		d.Aliases[alias] = coll
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLoopback refuses an address whose host is not loopback: the emulator has well-known

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
 )
 
@@ -56,7 +57,8 @@ func TestRunServesAndStops(t *testing.T) {
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--milvus-version", "2.6.19", "--builtin-roles", "db_admin, db_ro"}, &stderr)
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--milvus-version", "2.6.19", "--builtin-roles", "db_admin, db_ro",
+			"--databases", "sales:orders,customers; hr:staff", "--alias", "sales.orders_v=orders"}, &stderr)
 	}()
 
 	listening := regexp.MustCompile(`^milvus-emulator listening on (http://127\.0\.0\.1:\d+) \(Milvus 2\.6\.19, root password Milvus\)\n`)
@@ -79,6 +81,17 @@ func TestRunServesAndStops(t *testing.T) {
 	resp.Body.Close()
 	if string(body) != `{"code":0,"data":["admin","db_admin","db_ro","public"]}` {
 		t.Errorf("roles/list: %s", body)
+	}
+	rq, _ = http.NewRequest(http.MethodPost, url+"/v2/vectordb/aliases/describe", strings.NewReader(`{"dbName":"sales","aliasName":"orders_v"}`))
+	rq.Header.Set("Authorization", "Bearer root:Milvus")
+	resp, err = http.DefaultClient.Do(rq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != `{"code":0,"data":{"aliasName":"orders_v","collectionName":"orders","dbName":"sales"}}` {
+		t.Errorf("aliases/describe: %s", body)
 	}
 	// roles/alter exists from 2.6.19 only: the version flag reached the server.
 	rq, _ = http.NewRequest(http.MethodPost, url+"/v2/vectordb/roles/alter", strings.NewReader(`{"roleName":"db_admin"}`))
@@ -112,6 +125,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"--milvus-version", "2.6.x"},
 		{"--milvus-version", "2.4.2"},
 		{"--milvus-version", "2.5.27", "--era", "E1"},
+		{"--databases", "sales:orders", "--alias", "sales.v=missing"},
+		{"--alias", "nodot=orders"},
 		{"extra"},
 		{"--no-such-flag"},
 		{"--fault-rate", "1.5"},
@@ -184,6 +199,56 @@ func TestPickVersion(t *testing.T) {
 			t.Errorf("%+v: %s, want an error", c, v)
 		case c.want != "" && (err != nil || v.String() != c.want):
 			t.Errorf("%+v: %s %v, want %s", c, v, err, c.want)
+		}
+	}
+}
+
+func TestParseDatabases(t *testing.T) {
+	got, err := parseDatabases(" sales:orders, customers ; hr:staff;empty:;default:books", []string{"sales.orders_v=orders", "sales.current = orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]emulator.Database{
+		"sales":   {Collections: []string{"orders", "customers"}, Aliases: map[string]string{"orders_v": "orders", "current": "orders"}},
+		"hr":      {Collections: []string{"staff"}, Aliases: map[string]string{}},
+		"empty":   {Aliases: map[string]string{}},
+		"default": {Collections: []string{"books"}, Aliases: map[string]string{}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	for _, bad := range []struct {
+		spec    string
+		aliases []string
+	}{
+		{"*:x", nil},
+		{":x", nil},
+		{"a:x;a:y", nil},
+		{"a:x", []string{"a.x=x"}},
+		{"a:x", []string{"a.y=z"}},
+		{"a:x", []string{"b.y=x"}},
+		{"a:x", []string{"a.y"}},
+	} {
+		if _, err := parseDatabases(bad.spec, bad.aliases); err == nil {
+			t.Errorf("%q %q: no error", bad.spec, bad.aliases)
+		}
+	}
+}
+
+func TestRunEraIsDeprecated(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--era", "E3"}, &stderr) }()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stderr.String(), "listening") && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"--era is deprecated; use --milvus-version 2.6.19\n", "(Milvus 2.6.19, root password Milvus)"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q: %q", want, stderr.String())
 		}
 	}
 }

@@ -140,7 +140,7 @@ func (s *Server) groupMembers(name string) []string {
 		return g.members
 	}
 	if s.builtinGroupsExist() && privilege.IsBuiltinGroup(name) {
-		return privilege.Members(name, s.prof.Groups())
+		return s.builtinMembers(name)
 	}
 	return nil
 }

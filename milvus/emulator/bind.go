@@ -16,6 +16,18 @@ import (
 // ignored, as with encoding/json on the server. The E3 variants add description fields, which
 // E1 and E2 ignore like any unknown key.
 
+type emptyReq struct{}
+
+type optionalCollectionNameReq struct {
+	DbName         string `json:"dbName"`
+	CollectionName string `json:"collectionName"`
+}
+
+type aliasReq struct {
+	DbName    string `json:"dbName"`
+	AliasName string `json:"aliasName"`
+}
+
 type databaseReq struct {
 	DbName string `json:"dbName"`
 }

@@ -15,17 +15,23 @@
 // What it must not do: be kinder than a server. It never normalises, sorts or repairs what a
 // client sends beyond what Milvus does, never accepts a request Milvus would refuse, and never
 // hides a server quirk (random member order, forced object names, implied grants). Our client
-// is also checked against an independent server built from the same contract, so a convenience
-// here would only hide a bug there. It imports nothing of this module but packages privilege and release,
-// knows nothing of spec files or plans, and keeps everything in memory: no files, no network
-// beyond the http.Handler it is.
+// is also checked against an independent server built from the same reading of Milvus, so a
+// convenience here would only hide a bug there. It imports nothing of this module but packages
+// privilege and release, knows nothing of spec files or plans, and keeps everything in memory:
+// no files, no network beyond the http.Handler it is.
 //
 // Faults (Options.Faults, SetFaults) are the one deliberate unkindness: seeded failures of the
 // transport (503, 429, 408, a connection dropped before or after the server acted, the N-th
 // mutation failing) for tests of a client under faults. They are off unless asked for, and
 // each decision depends only on the seed and the request, so a failing test replays.
 //
-// The test helpers (CreateUser, Grant, Users, Grants, ...) read and write the state directly,
-// without HTTP and without the server's validation, so that other packages' tests can set up and
-// assert live state.
+// Databases, collections and aliases (Options.Databases, databases.go) exist only as far as RBAC
+// needs them: from 2.6.12 a grant resolves its collection name through the aliases of its
+// database, and a client reads databases/list, collections/list and aliases/* to check names.
+//
+// The test helpers (CreateUser, Grant, CreateDatabase, CreateAlias, Users, Grants, ...) read and
+// write the state directly, without HTTP and without the server's validation, so that other
+// packages' tests can set up and assert live state. PlantGrantKey and PlantRoleMappingKey store
+// what no request can: storage keys with empty segments, which real servers have been found
+// holding (milvus#49989).
 package emulator

@@ -30,6 +30,10 @@ type Options struct {
 	// differs between releases (routes, error codes and messages, description fields, built-in
 	// groups, validation) follows release.For(Version), the project's one table of them.
 	Version release.Version
+	// Databases seeds databases besides "default" (which always exists; an entry named
+	// "default" seeds its collections), with their collections and aliases. New panics on an
+	// alias of a collection that is not there.
+	Databases map[string]Database
 	// AuthorizationDisabled emulates common.security.authorizationEnabled=false: no credential
 	// is checked, no privilege either, and grant/revoke_privilege(_v2) fail with 1100 because
 	// the server has no current user to record as grantor.
@@ -292,6 +296,12 @@ var routes = map[string]handler{
 	"roles/revoke_privilege":    (*Server).revokePrivilegeV1,
 	"roles/grant_privilege_v2":  (*Server).grantPrivilegeV2,
 	"roles/revoke_privilege_v2": (*Server).revokePrivilegeV2,
+
+	// Not RBAC routes, but what a client reads to check names against (databases.go).
+	"databases/list":   (*Server).listDatabases,
+	"collections/list": (*Server).listCollections,
+	"aliases/list":     (*Server).listAliases,
+	"aliases/describe": (*Server).describeAlias,
 
 	"privilege_groups/create":                       (*Server).createGroup,
 	"privilege_groups/drop":                         (*Server).dropGroup,

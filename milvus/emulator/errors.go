@@ -10,11 +10,14 @@ import (
 
 // Codes of pkg/util/merr (errors.go) that the RBAC endpoints return.
 const (
+	codeCollectionNotFound   = 100
+	codeDatabaseNotFound     = 800
 	codeInvalidDatabaseName  = 802
 	codeParameterInvalid     = 1100
 	codeNotAuthenticated     = 1400 // ErrPrivilegeNotAuthenticated
 	codeNotPermitted         = 1401 // ErrPrivilegeNotPermitted
 	codeGroupNameInvalid     = 1402 // ErrPrivilegeGroupInvalidName
+	codeAliasNotFound        = 1600
 	codeNeedAuthenticate     = 1800
 	codeIncorrectParameter   = 1801 // REST: body is not JSON of the right shape
 	codeMissingRequiredParam = 1802 // REST: binding:"required" failed

@@ -126,7 +126,8 @@ func (s *Server) Faults() map[string]int {
 // readEndpoints are the endpoints that change nothing.
 var readEndpoints = map[string]bool{
 	"users/list": true, "users/describe": true, "roles/list": true, "roles/describe": true,
-	"privilege_groups/list": true,
+	"privilege_groups/list": true, "databases/list": true, "collections/list": true,
+	"aliases/list": true, "aliases/describe": true,
 }
 
 // fault decides the fault of one call, "" for none.

@@ -150,3 +150,20 @@ func TestFaultsFirstOnly(t *testing.T) {
 		t.Fatalf("another request's first attempt: HTTP %d, want a dropped connection", st)
 	}
 }
+
+// TestReadsAreNotMutations: FailNthMutation counts only the calls that change something; the
+// database, collection and alias reads are not among them.
+func TestReadsAreNotMutations(t *testing.T) {
+	h := start(t, Options{Faults: Faults{FailNthMutation: 1}})
+	for _, c := range []struct{ endpoint, body string }{
+		{"databases/list", `{}`}, {"collections/list", `{}`}, {"aliases/list", `{}`},
+		{"aliases/describe", `{"aliasName":"a"}`}, {"users/list", `{}`}, {"roles/describe", `{"roleName":"public"}`},
+	} {
+		if st, body := h.do(rootToken, c.endpoint, c.body); st != 200 {
+			t.Errorf("%s: HTTP %d %s", c.endpoint, st, body)
+		}
+	}
+	if st, _ := h.do(rootToken, "roles/create", `{"roleName":"r"}`); st != 503 {
+		t.Errorf("the first mutation: HTTP %d, want 503", st)
+	}
+}

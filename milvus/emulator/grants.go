@@ -2,13 +2,14 @@ package emulator
 
 import (
 	"github.com/milvus-rbac/milvus-rbac/privilege"
+	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
 // introduced holds the privileges that release lines after 2.5 added (pkg/util/constant.go
 // on each line). A privilege not listed exists in every emulated release.
 var introduced = map[string]privilege.Version{
-	"GetImportProgress": privilege.V2_6, "ListImport": privilege.V2_6, "AddCollectionField": privilege.V2_6,
-	"UpdateReplicateConfiguration": privilege.V2_6, "GetReplicateConfiguration": privilege.V2_6,
+	"GetImportProgress": privilege.V2_6_0, "ListImport": privilege.V2_6_0, "AddCollectionField": privilege.V2_6_0,
+	"UpdateReplicateConfiguration": privilege.V2_6_6, "GetReplicateConfiguration": privilege.V2_6,
 
 	"AlterCollectionSchema": privilege.V3_0, "RefreshExternalCollection": privilege.V3_0,
 	"CreateSnapshot": privilege.V3_0, "DropSnapshot": privilege.V3_0, "DescribeSnapshot": privilege.V3_0,
@@ -24,11 +25,12 @@ var notInObjectPrivileges = map[string]bool{
 	"GetReplicateConfiguration": true, "AddFileResource": true, "RemoveFileResource": true, "ListFileResources": true,
 }
 
-var versionRank = map[privilege.Version]int{privilege.V2_5: 0, privilege.V2_6: 1, privilege.V3_0: 2}
+// versionRank orders the group contents of package privilege by release.
+var versionRank = map[privilege.Version]int{privilege.V2_5: 0, privilege.V2_6_0: 1, privilege.V2_6_6: 2, privilege.V2_6: 3, privilege.V3_0: 4}
 
-// privilegeDefined is util.IsPrivilegeNameDefined for the emulated release (its line's
-// privilege tables, release.Profile.Groups): a
-// privilege or built-in group name of the enum; "*" is not one.
+// privilegeDefined is util.IsPrivilegeNameDefined for the emulated release (the privilege
+// tables of release.Profile.Groups): a privilege or built-in group name of the enum; "*" is not
+// one.
 func (s *Server) privilegeDefined(name string) bool {
 	if name == privilege.Wildcard || !privilege.Known(name) {
 		return false
@@ -40,6 +42,11 @@ func (s *Server) privilegeDefined(name string) bool {
 		return false
 	}
 	return true
+}
+
+// builtinMembers is the contents of a built-in group in the emulated release.
+func (s *Server) builtinMembers(group string) []string {
+	return privilege.Members(group, s.prof.Groups())
 }
 
 // errNoCurrentUser is what grant/revoke answer when authorization is disabled: the proxy needs
@@ -72,20 +79,29 @@ func (s *Server) operatePrivilegeV1(c *caller, body []byte, grant bool) (any, *a
 	if e := s.authorize(c, privilege.ObjectGlobal, "ManageOwnership", privilege.Wildcard, db); e != nil {
 		return nil, e
 	}
-	if e := validateName(rq.ObjectType, "ObjectType"); e != nil {
+	if e := s.validateName(rq.ObjectType, "ObjectType"); e != nil {
 		return nil, e
 	}
-	if e := validateObjectName(rq.ObjectName); e != nil {
+	if e := s.validateObjectName(rq.ObjectName); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(rq.RoleName); e != nil {
+	if e := s.validateRoleName(rq.RoleName); e != nil {
 		return nil, e
 	}
-	if e := validatePrivilege(rq.Privilege); e != nil {
+	if e := s.validatePrivilege(rq.Privilege); e != nil {
 		return nil, e
 	}
 	if s.opts.AuthorizationDisabled {
 		return nil, errNoCurrentUser()
+	}
+	objectName := rq.ObjectName
+	if s.prof.Has(release.ResolveAliasInGrants) && rq.ObjectType == privilege.ObjectCollection && objectName != privilege.Wildcard {
+		// proxy OperatePrivilege resolves Collection grants only (impl.go, #48052).
+		resolved, e := s.resolveAlias(db, objectName)
+		if e != nil {
+			return nil, e
+		}
+		objectName = resolved
 	}
 	switch rq.ObjectType {
 	case privilege.ObjectCollection, privilege.ObjectGlobal, privilege.ObjectUser:
@@ -100,7 +116,7 @@ func (s *Server) operatePrivilegeV1(c *caller, body []byte, grant bool) (any, *a
 		if e := s.checkPrivilegeV1(p, rq.ObjectType); e != nil {
 			return nil, e
 		}
-		object := rq.ObjectName
+		object := objectName
 		if rq.ObjectType == privilege.ObjectGlobal && !privilege.IsLegacyGroup(p) && !privilege.IsBuiltinGroup(p) {
 			object = privilege.Wildcard
 		}
@@ -148,10 +164,10 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 	if e := s.authorize(c, privilege.ObjectGlobal, "ManageOwnership", privilege.Wildcard, c.db(rq.DbName)); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(rq.RoleName); e != nil {
+	if e := s.validateRoleName(rq.RoleName); e != nil {
 		return nil, e
 	}
-	if e := validatePrivilege(rq.Privilege); e != nil {
+	if e := s.validatePrivilege(rq.Privilege); e != nil {
 		return nil, e
 	}
 	if rq.DbName != "" && rq.DbName != privilege.Wildcard {
@@ -159,11 +175,22 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 			return nil, e
 		}
 	}
-	if e := validateCollectionName(rq.CollectionName); e != nil {
+	if e := s.validateCollectionName(rq.CollectionName); e != nil {
 		return nil, e
 	}
 	if s.opts.AuthorizationDisabled {
 		return nil, errNoCurrentUser()
+	}
+	collection := rq.CollectionName
+	if s.prof.Has(release.ResolveAliasInGrants) && collection != privilege.Wildcard {
+		// proxy OperatePrivilegeV2 resolves every collectionName but "*" and "" (impl.go,
+		// #48052, on by default from #48151): a user name of SelectUser/UpdateUser too, so
+		// dbName "*" fails, as does a database that does not exist (or no longer does).
+		resolved, e := s.resolveAlias(rq.DbName, collection)
+		if e != nil {
+			return nil, e
+		}
+		collection = resolved
 	}
 	r, ok := s.st.roles[rq.RoleName]
 	if !ok {
@@ -175,23 +202,27 @@ func (s *Server) operatePrivilegeV2(c *caller, body []byte, grant bool) (any, *a
 		// reports it as an unknown privilege name.
 		return nil, s.rootcoord("", "not found the privilege name[%s]", p)
 	}
-	if e := s.checkGroupLevel(p, rq.DbName, rq.CollectionName); e != nil {
-		return nil, e
+	if s.prof.Has(release.GroupLevelCheck) {
+		// validatePrivilegeGroupParams came with the level check of custom groups (#39224).
+		if e := s.checkGroupLevel(p, rq.DbName, collection); e != nil {
+			return nil, e
+		}
 	}
 	db := rq.DbName // passed raw by the REST handler, defaulted by MetaTable.OperatePrivilege
 	if db == "" {
 		db = privilege.DefaultDatabase
 	}
 	for _, q := range append([]string{p}, privilege.Related[p]...) {
-		s.apply(r, grantKey{privilege.ObjectType(q), db, rq.CollectionName, q}, c.user, grant)
+		s.apply(r, grantKey{privilege.ObjectType(q), db, collection, q}, c.user, grant)
 	}
 	return nil, nil
 }
 
-// checkGroupLevel is validatePrivilegeGroupParams: for a group (built-in or custom, non-empty)
-// the level of its first member decides where it may be granted. Single privileges are not
-// checked. A custom group of mixed levels (possible before E2) is judged by whichever member the
-// server happens to store first.
+// checkGroupLevel is validatePrivilegeGroupParams (root_coord.go, from 2.5.4 with
+// release.GroupLevelCheck; before, a group is granted anywhere): for a group (built-in or
+// custom, non-empty) the level of its first member decides where it may be granted. Single
+// privileges are not checked. A custom group of mixed levels (left from an older release, or
+// restored from a backup) is judged by whichever member the server happens to store first.
 func (s *Server) checkGroupLevel(p, dbName, collectionName string) *apiError {
 	members := s.groupMembers(p)
 	if len(members) == 0 {

@@ -91,7 +91,7 @@ func (s *Server) listGroups(c *caller, body []byte) (any, *apiError) {
 	}
 	if s.builtinGroupsExist() {
 		for _, name := range privilege.BuiltinGroups {
-			infos = append(infos, privilegeGroupInfo{name, strings.Join(privilege.Members(name, s.prof.Groups()), ",")})
+			infos = append(infos, privilegeGroupInfo{name, strings.Join(s.builtinMembers(name), ",")})
 		}
 	}
 	return map[string]any{"code": 0, "data": map[string]any{"privilegeGroups": infos}}, nil
@@ -134,7 +134,7 @@ func (s *Server) operateGroup(c *caller, body []byte, add bool) (any, *apiError)
 		return nil, e
 	}
 	for _, p := range rq.Privileges {
-		if e := validatePrivilege(p); e != nil {
+		if e := s.validatePrivilege(p); e != nil {
 			return nil, e
 		}
 	}

@@ -43,7 +43,7 @@ func (s *Server) describeRole(c *caller, body []byte) (any, *apiError) {
 			return nil, e
 		}
 	}
-	if e := validateRoleName(name); e != nil {
+	if e := s.validateRoleName(name); e != nil {
 		return nil, e
 	}
 	r, ok := s.st.roles[name]
@@ -51,16 +51,14 @@ func (s *Server) describeRole(c *caller, body []byte) (any, *apiError) {
 		return nil, s.errRoleNotFound(name)
 	}
 	var grants []map[string]string
-	for _, k := range r.sortedGrants() {
-		if k.db == db || k.db == privilege.Wildcard || db == privilege.Wildcard {
-			grants = append(grants, map[string]string{
-				"objectType": k.objectType,
-				"objectName": k.object,
-				"privilege":  k.privilege,
-				"dbName":     k.db,
-				"grantor":    r.grants[k],
-			})
-		}
+	for _, g := range s.listGrants(r, db) {
+		grants = append(grants, map[string]string{
+			"objectType": g.objectType,
+			"objectName": g.object,
+			"privilege":  g.privilege,
+			"dbName":     g.db,
+			"grantor":    g.grantor,
+		})
 	}
 	out := list(grants)
 	if s.prof.Has(release.Descriptions) {
@@ -92,7 +90,7 @@ func (s *Server) createRole(c *caller, body []byte) (any, *apiError) {
 	if e := s.authorize(c, privilege.ObjectGlobal, "CreateOwnership", privilege.Wildcard, c.db("")); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(name); e != nil {
+	if e := s.validateRoleName(name); e != nil {
 		return nil, e
 	}
 	if e := validateDescription("role", description); e != nil {
@@ -123,13 +121,13 @@ func (s *Server) roleToChange(c *caller, body []byte, priv, verb string) (name s
 	if e := s.authorize(c, privilege.ObjectGlobal, priv, privilege.Wildcard, c.db("")); e != nil {
 		return "", nil, e
 	}
-	if e := validateRoleName(name); e != nil {
+	if e := s.validateRoleName(name); e != nil {
 		return "", nil, e
 	}
 	if name == adminRole || name == publicRole {
 		return "", nil, notPermitted("the role[%s] is a default role, which can't be %s", name, verb)
 	}
-	// The contract names only admin and public for alter; config built-in roles "cannot be
+	// The source read names only admin and public for alter; config built-in roles "cannot be
 	// edited" in Zilliz's words, so they are refused the same way.
 	if s.isBuiltinRole(name) {
 		return "", nil, notPermitted("the role[%s] is a builtin role, which can't be %s", name, verb)
@@ -169,7 +167,7 @@ func (s *Server) dropRole(c *caller, body []byte) (any, *apiError) {
 	if !ok {
 		return nil, s.errRoleNotFound(name)
 	}
-	if len(r.grants) > 0 {
+	if len(s.listGrants(r, privilege.Wildcard)) > 0 {
 		return nil, s.rootcoord("failed to check if drop role: ", "fail to drop the role that it has privileges. Use REVOKE API to revoke privileges")
 	}
 	delete(s.st.roles, name)

@@ -196,21 +196,33 @@ func TestGroupLevelRules(t *testing.T) {
 	}
 }
 
-// TestMixedLevelGroupBefore254: before 2.5.4 a group may mix levels as long as its members
-// share an object type; a v2 grant then judges it by whichever member the server stored first.
-func TestMixedLevelGroupBefore254(t *testing.T) {
-	outcomes := map[bool]bool{}
-	for seed := int64(0); seed < 16; seed++ {
-		h := start(t, Options{Seed: seed, Version: release.V(2, 5, 3)})
-		mustNil(t, h.emu.CreateRole("r"))
-		h.mustOK("privilege_groups/create", `{"privilegeGroupName":"mixed"}`)
-		h.mustOK("privilege_groups/add_privileges_to_group", `{"privilegeGroupName":"mixed","privileges":["CreateCollection","CreateDatabase"]}`)
-		got := decode(t, h.root("roles/grant_privilege_v2", `{"roleName":"r","privilege":"mixed","dbName":"db1","collectionName":"*"}`))
-		outcomes[got.Code == 0] = true
+// TestMixedLevelGroupGrant: before 2.5.4 a group is granted anywhere; from 2.5.4 a v2 grant
+// judges a group by whichever member the server stored first, so a group of mixed levels (left
+// from 2.5.3, where members needed one object type only) is refused or not depending on the order.
+func TestMixedLevelGroupGrant(t *testing.T) {
+	outcomes := map[string]map[bool]bool{"2.5.3": {}, "2.5.4": {}}
+	for v := range outcomes {
+		for seed := int64(0); seed < 16; seed++ {
+			h := start(t, Options{Seed: seed, Version: release.MustParse(v)})
+			mustNil(t, h.emu.CreateRole("r"))
+			mustNil(t, h.emu.CreatePrivilegeGroup("mixed", "CreateCollection", "CreateDatabase"))
+			got := decode(t, h.root("roles/grant_privilege_v2", `{"roleName":"r","privilege":"mixed","dbName":"db1","collectionName":"*"}`))
+			outcomes[v][got.Code == 0] = true
+		}
 	}
-	if len(outcomes) != 2 {
-		t.Errorf("the first stored member should decide, and vary with the seed: %v", outcomes)
+	if d := cmp.Diff(map[bool]bool{true: true}, outcomes["2.5.3"]); d != "" {
+		t.Errorf("2.5.3 checks no level (-want +got):\n%s", d)
 	}
+	if len(outcomes["2.5.4"]) != 2 {
+		t.Errorf("2.5.4: the first stored member should decide, and vary with the seed: %v", outcomes["2.5.4"])
+	}
+	// Mixed members are accepted by 2.5.3 when they share an object type.
+	h := start(t, Options{Version: release.V(2, 5, 3)})
+	h.mustOK("privilege_groups/create", `{"privilegeGroupName":"g"}`)
+	h.mustOK("privilege_groups/add_privileges_to_group", `{"privilegeGroupName":"g","privileges":["CreateCollection","CreateDatabase"]}`)
+	// And a cluster-level built-in group is granted in one database.
+	mustNil(t, h.emu.CreateRole("r"))
+	h.mustOK("roles/grant_privilege_v2", `{"roleName":"r","privilege":"ClusterReadOnly","dbName":"db1","collectionName":"*"}`)
 }
 
 func TestDescribeDatabaseFilter(t *testing.T) {

@@ -21,17 +21,29 @@ type state struct {
 	users  map[string]*user
 	roles  map[string]*role
 	groups map[string]*group
+	dbs    map[string]*database
 }
 
 type user struct {
 	pwHash      [32]byte
 	roles       map[string]bool
-	description string // E3
+	description string // release.Descriptions
+	// leftoverMappings counts role-mapping keys "<user>/" with an empty role segment, left
+	// behind by earlier releases (PlantRoleMappingKey).
+	leftoverMappings int
 }
 
 type role struct {
-	description string              // E3
+	description string              // release.Descriptions
 	grants      map[grantKey]string // -> grantor
+	leftovers   []rawGrantKey       // PlantGrantKey
+}
+
+// rawGrantKey is a stored grant key by its raw segments: "<objectType>/<dbObject>" under the
+// role, and the privilege under the grantee id. Any segment may be empty in keys that earlier
+// releases left behind (milvus#49989).
+type rawGrantKey struct {
+	objectType, dbObject, privilege string
 }
 
 // grantKey is the storage key of a grant (kv_catalog.AlterGrant:
@@ -52,6 +64,7 @@ type group struct {
 
 func newState(opts Options) *state {
 	st := &state{users: map[string]*user{}, roles: map[string]*role{}, groups: map[string]*group{}}
+	seedDatabases(st, opts)
 	st.users[rootUser] = &user{pwHash: hashPassword(rootUser, opts.RootPassword), roles: map[string]bool{}}
 	for _, r := range append([]string{adminRole, publicRole}, opts.BuiltinRoles...) {
 		st.roles[r] = &role{grants: map[grantKey]string{}}
@@ -220,7 +233,8 @@ func (s *Server) Roles() []string {
 }
 
 // Grants returns the stored grants of role across all databases, in the order roles/describe
-// lists them; nil when the role does not exist.
+// lists them; nil when the role does not exist. Keys planted with PlantGrantKey are not grants
+// and are left out.
 func (s *Server) Grants(roleName string) []Grant {
 	s.mu.Lock()
 	defer s.mu.Unlock()

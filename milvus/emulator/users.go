@@ -53,21 +53,21 @@ func (s *Server) describeUser(c *caller, body []byte) (any, *apiError) {
 // ("app_ingest/r2" for "app"); typeutil.After finds no "<name>/" in those, returns "", and the
 // "" passes the length check and is appended: one empty role name per such key (milvus#46676,
 // kv_catalog.go getRolesByUsername). A user that does not exist gets the same "" entries.
-// Callers hold s.mu.
+// Releases with the exact lookup meet only the user's own keys. Callers hold s.mu.
 func (s *Server) userRoles(name string) []string {
-	if s.prof.Has(release.ExactUserRoleLookup) {
-		if u, ok := s.st.users[name]; ok {
-			return sortedKeys(u.roles)
-		}
-		return nil
-	}
 	var keys []string
 	for userName, u := range s.st.users {
-		if !strings.HasPrefix(userName, name) {
+		if userName != name && (s.prof.Has(release.ExactUserRoleLookup) || !strings.HasPrefix(userName, name)) {
 			continue
 		}
 		for r := range u.roles {
 			keys = append(keys, userName+"/"+r)
+		}
+		if !s.prof.Has(release.EmptyGrantKeysSkipped) {
+			// Leftover keys "<user>/" (PlantRoleMappingKey) give "" until #50544 skips them.
+			for range u.leftoverMappings {
+				keys = append(keys, userName+"/")
+			}
 		}
 	}
 	sort.Strings(keys)
@@ -162,7 +162,7 @@ func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 	u, exists := s.st.users[name]
 	if newPassword == "" { // E3 only: binding let it through
 		if description == nil {
-			// The contract does not say what E3 answers to an update with nothing to update;
+			// The source read does not say what E3 answers to an update with nothing to update;
 			// an error is the safer guess for a client.
 			return nil, invalid("newPassword and description are both empty for user %s", name)
 		}
@@ -179,7 +179,7 @@ func (s *Server) updatePassword(c *caller, body []byte) (any, *apiError) {
 		return nil, fail(codeNotAuthenticated, "old password not correct for %s: not authenticated", name)
 	}
 	if !exists {
-		// Only a superuser gets here. The contract is silent; the newest era checks that the
+		// Only a superuser gets here. The source read is silent; the newest era checks that the
 		// user exists, so the emulator refuses instead of creating the user.
 		if s.era() == release.E3 {
 			return nil, invalid("user %q not found", name)
@@ -233,7 +233,7 @@ func (s *Server) operateUserRole(c *caller, body []byte, add bool) (any, *apiErr
 	if e := s.validateUsername(rq.UserName); e != nil {
 		return nil, e
 	}
-	if e := validateRoleName(rq.RoleName); e != nil {
+	if e := s.validateRoleName(rq.RoleName); e != nil {
 		return nil, e
 	}
 	if _, ok := s.st.roles[rq.RoleName]; !ok {

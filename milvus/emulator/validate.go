@@ -61,7 +61,7 @@ func validatePassword(password string) *apiError {
 // validateName is validateName: trimmed, 1..255 bytes, a letter or "_" first, then letters,
 // digits, "_" and "$". It serves role names, object and collection names, object types and
 // privilege names, nameType saying which.
-func validateName(entity, nameType string) *apiError {
+func (s *Server) validateName(entity, nameType string) *apiError {
 	entity = strings.TrimSpace(entity)
 	if entity == "" {
 		return fail(codeParameterInvalid, "%s should be not empty: invalid parameter[expected=not empty][actual=]", nameType)
@@ -77,38 +77,43 @@ func validateName(entity, nameType string) *apiError {
 	}
 	for i := 1; i < len(entity); i++ {
 		if c := entity[i]; c != '_' && c != '$' && !isAlpha(c) && !isNumber(c) {
+			if s.prof.Has(release.NameAllowedChars) {
+				// validateNameWithCustomChars; "$" is the default of proxy.nameValidation.allowedChars
+				// and of proxy.roleNameValidation.allowedChars.
+				return invalid("%s can only contain numbers, letters, underscores, and allowed characters ($), found %c at %d", nameType, c, i)
+			}
 			return invalid("%s can only contain numbers, letters, dollars and underscores, found %c at %d", nameType, c, i)
 		}
 	}
 	return nil
 }
 
-func validateRoleName(name string) *apiError { return validateName(name, "role name") }
+func (s *Server) validateRoleName(name string) *apiError { return s.validateName(name, "role name") }
 
 // validateObjectName is ValidateObjectName: "*" or a name.
-func validateObjectName(name string) *apiError {
+func (s *Server) validateObjectName(name string) *apiError {
 	if name == privilege.Wildcard {
 		return nil
 	}
-	return validateName(name, "object name")
+	return s.validateName(name, "object name")
 }
 
 // validateCollectionName is ValidateCollectionName: "*" or a name; "" fails with
 // "collection name should be not empty".
-func validateCollectionName(name string) *apiError {
+func (s *Server) validateCollectionName(name string) *apiError {
 	if name == privilege.Wildcard {
 		return nil
 	}
-	return validateName(name, "collection name")
+	return s.validateName(name, "collection name")
 }
 
 // validatePrivilege is ValidatePrivilege: "*" or a name. Whether the name exists is rootcoord's
 // business.
-func validatePrivilege(name string) *apiError {
+func (s *Server) validatePrivilege(name string) *apiError {
 	if name == privilege.Wildcard {
 		return nil
 	}
-	return validateName(name, "Privilege")
+	return s.validateName(name, "Privilege")
 }
 
 // validatePrivilegeGroupName is ValidatePrivilegeGroupName: empty, too long or a bad first
