@@ -94,6 +94,8 @@ var notInMatrix = map[string]string{
 	"TestReadmeGoVersionMatchesGoMod":           "needs no server",
 	"TestReadmeShowsRealHelp":                   "needs no server",
 	"TestReleaseRefusalsBeforeAnyChange":        "runs on its own releases",
+	"TestNamesResolvedInGrants":                 "runs on its own releases",
+	"TestLeftoverGrantsBlockTheDrop":            "runs on its own release",
 	"TestRepeatedFlagsAreRefused":               "about the command line",
 	"TestTokenOnTheCommandLineWarns":            "about the command line",
 	"TestTokenOverPlainHTTPRefused":             "refused before it connects",

@@ -98,6 +98,13 @@ func is403(err error) bool {
 	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusForbidden
 }
 
+// IsRefusal reports whether err is the server answering a call with an error (a code, a 403,
+// a 404), as opposed to a failed transport, a malformed answer or a refused token (401).
+func IsRefusal(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.HTTPStatus != http.StatusUnauthorized
+}
+
 // is404 reports whether err is an HTTP 404 answer: an endpoint the server does not have.
 func is404(err error) bool {
 	var ae *APIError

@@ -66,6 +66,3 @@ func (c *Client) Aliases(ctx context.Context, db string, names []string) (map[st
 	}
 	return out, nil
 }
-
-// IsForbidden reports whether err is an HTTP 403 answer: the caller lacks a privilege.
-func IsForbidden(err error) bool { return is403(err) }

@@ -50,8 +50,8 @@ type Live struct {
 type Ignored struct {
 	// Endpoint is the call that answered, "users/describe".
 	Endpoint string
-	// Object names what was described: `user "app"`.
-	Object string
+	// Kind and Name say what was described: "user", "app".
+	Kind, Name string
 	// Entries is how many entries were left out.
 	Entries int
 	// What says what the entries were: "empty role name".
@@ -64,8 +64,11 @@ func (ig Ignored) String() string {
 	if ig.Entries != 1 {
 		what += "s"
 	}
-	return fmt.Sprintf("%s of %s: %d %s", ig.Endpoint, ig.Object, ig.Entries, what)
+	return fmt.Sprintf("%s of %s: %d %s", ig.Endpoint, ig.Object(), ig.Entries, what)
 }
+
+// Object is `user "app"`.
+func (ig Ignored) Object() string { return fmt.Sprintf("%s %q", ig.Kind, ig.Name) }
 
 // Features returns what the client has learned of the server so far.
 func (c *Client) Features() Features {
@@ -169,7 +172,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	for i, n := range userNames {
 		live.State.Users[n] = &spec.User{Name: n, Roles: userRoles[i]}
 		if userEmpty[i] > 0 {
-			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Object: fmt.Sprintf("user %q", n), Entries: userEmpty[i], What: "empty role name"})
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Kind: "user", Name: n, Entries: userEmpty[i], What: "empty role name"})
 		}
 	}
 	for i, n := range roleNames {
@@ -177,10 +180,10 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			live.State.Roles[n] = &spec.Role{Name: n, Grants: roleGrants[i]}
 		}
 		if roleEmpty[i] > 0 {
-			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Object: fmt.Sprintf("role %q", n), Entries: roleEmpty[i], What: "blank grant"})
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Kind: "role", Name: n, Entries: roleEmpty[i], What: "blank grant"})
 		}
 	}
-	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object, b.Endpoint+b.Object) })
+	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object(), b.Endpoint+b.Object()) })
 	c.warnIgnored(live.Ignored)
 	custom := map[string]bool{}
 	for n, privs := range groups {

@@ -327,8 +327,8 @@ func TestReadIgnoresEmptyRoleNames(t *testing.T) {
 		t.Errorf("roles (-want +got):\n%s", d)
 	}
 	wantIgnored := []Ignored{
-		{Endpoint: "users/describe", Object: `user "app"`, Entries: 3, What: "empty role name"},
-		{Endpoint: "users/describe", Object: `user "app2"`, Entries: 1, What: "empty role name"},
+		{Endpoint: "users/describe", Kind: "user", Name: "app", Entries: 3, What: "empty role name"},
+		{Endpoint: "users/describe", Kind: "user", Name: "app2", Entries: 1, What: "empty role name"},
 	}
 	if d := cmp.Diff(wantIgnored, live.Ignored); d != "" {
 		t.Errorf("Ignored (-want +got):\n%s", d)
@@ -446,7 +446,7 @@ func TestReadIgnoresBlankGrants(t *testing.T) {
 	if d := cmp.Diff(want, live.State.Roles["reader"].Grants); d != "" {
 		t.Errorf("grants (-want +got):\n%s", d)
 	}
-	wantIgnored := []Ignored{{Endpoint: "roles/describe", Object: `role "reader"`, Entries: 3, What: "blank grant"}}
+	wantIgnored := []Ignored{{Endpoint: "roles/describe", Kind: "role", Name: "reader", Entries: 3, What: "blank grant"}}
 	if d := cmp.Diff(wantIgnored, live.Ignored); d != "" {
 		t.Errorf("Ignored (-want +got):\n%s", d)
 	}

@@ -103,7 +103,7 @@ func (c *Client) warnIgnored(ignored []Ignored) {
 		if _, ok := objects[k]; !ok {
 			order = append(order, k)
 		}
-		objects[k] = append(objects[k], ig.Object)
+		objects[k] = append(objects[k], ig.Object())
 		entries[k] += ig.Entries
 		if c.logf != nil {
 			c.logf("ignored: %s", ig)

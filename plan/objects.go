@@ -87,15 +87,23 @@ func (p *Plan) ResolveNames(o Objects, need string) error {
 				s.Role, g, g.Object, target, g.Database, need, target, target))
 		}
 	}
-	for i := range p.Steps {
-		s := &p.Steps[i]
-		if db, ok := blockedRoles[s.Role]; ok && s.Action == DropRole && s.Blocked == "" {
-			s.Blocked = fmt.Sprintf("the role keeps a grant in database %q, which no longer exists; Milvus refuses to drop a role that has grants", db)
-		}
+	for role, db := range blockedRoles {
+		p.BlockRoleDrops([]string{role}, fmt.Sprintf("the role keeps a grant in database %q, which no longer exists; Milvus refuses to drop a role that has grants", db))
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return fmt.Errorf("%d grant(s) the server cannot store as written:\n  - %s", len(problems), strings.Join(problems, "\n  - "))
 	}
 	return nil
+}
+
+// BlockRoleDrops blocks the drop of each of roles, with why, unless already blocked: Milvus
+// refuses to drop a role that still has grants, and some grants cannot be revoked.
+func (p *Plan) BlockRoleDrops(roles []string, why string) {
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if s.Action == DropRole && s.Blocked == "" && slices.Contains(roles, s.Role) {
+			s.Blocked = why
+		}
+	}
 }

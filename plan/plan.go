@@ -152,8 +152,17 @@ func grantText(code func(string) string, g *spec.Grant) string {
 
 // describe is Description with code around every name and pattern and text around every
 // message (identity for text; a code span and escaping for markdown), so that nothing
-// renders as markup.
+// renders as markup. A blocked step says why it cannot run.
 func (s Step) describe(code, text func(string) string) string {
+	d := s.what(code)
+	if s.Blocked != "" {
+		d += text(" [blocked: " + s.Blocked + "]")
+	}
+	return d
+}
+
+// what says what the step does, with code around every name.
+func (s Step) what(code func(string) string) string {
 	switch s.Action {
 	case CreatePrivilegeGroup:
 		return fmt.Sprintf("create privilege group %s", code(s.Group))
@@ -182,11 +191,7 @@ func (s Step) describe(code, text func(string) string) string {
 	case CreateUser:
 		return fmt.Sprintf("create user %s with password = (sensitive)", code(s.User))
 	case UpdatePassword:
-		d := fmt.Sprintf("change the password of user %s to (sensitive)", code(s.User))
-		if s.Blocked != "" {
-			d += text(" [blocked: " + s.Blocked + "]")
-		}
-		return d
+		return fmt.Sprintf("change the password of user %s to (sensitive)", code(s.User))
 	case GrantRole:
 		return fmt.Sprintf("grant role %s to user %s", code(s.Role), code(s.User))
 	case RevokeRole:

@@ -77,8 +77,17 @@ func (o objectSteps) head() (symbol, text string, rest []Step) {
 	return "~", "change " + o.kind + " " + o.name, o.steps
 }
 
-// short describes a step under its object's head line, without repeating the object.
+// short describes a step under its object's head line, without repeating the object; a
+// blocked step says why it cannot run.
 func (s Step) short() string {
+	d := s.shortWhat()
+	if s.Blocked != "" {
+		d += " [blocked: " + s.Blocked + "]"
+	}
+	return d
+}
+
+func (s Step) shortWhat() string {
 	switch s.Action {
 	case AddPrivilegesToGroup:
 		if len(s.Replace) > 0 {
@@ -96,17 +105,13 @@ func (s Step) short() string {
 		}
 		return d
 	case UpdatePassword:
-		d := "change password to (sensitive)"
-		if s.Blocked != "" {
-			d += " [blocked: " + s.Blocked + "]"
-		}
-		return d
+		return "change password to (sensitive)"
 	case GrantRole:
 		return "grant role " + s.Role
 	case RevokeRole:
 		return "revoke role " + s.Role
 	}
-	return s.Description()
+	return s.what(plain)
 }
 
 // WriteText renders p for a reviewer: one line per step, grouped by object, "+" for what gives
