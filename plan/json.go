@@ -102,7 +102,7 @@ func NewDocument(p *Plan, m Meta, drift bool) *Document {
 		counted := &Plan{}
 		for _, df := range diffs {
 			d.Steps = append(d.Steps, DocStep{Step: df.Step, Destructive: df.Step.Destructive(), Description: df.Step.Description(),
-				Drift: df.Kind, NotFixed: df.NotFixed})
+				Drift: df.Kind.String(), NotFixed: df.NotFixed})
 			counted.Steps = append(counted.Steps, df.Step)
 		}
 		d.Summary = Summary{Counts: counted.Counts(), Destructive: len(counted.Destructive()), Total: len(diffs), Changes: len(diffs) > 0}

@@ -34,18 +34,23 @@ func paint(on bool, code, s string) string {
 
 // objectSteps is the steps of one object, in plan order.
 type objectSteps struct {
-	kind, name string
-	steps      []Step
+	kind  ObjectKind
+	name  string
+	steps []Step
 }
 
 // byObject groups steps by the object they change: privilege groups, then roles, then users,
 // each by name, keeping plan order inside an object.
 func byObject(steps []Step) []objectSteps {
-	index := map[string]int{}
+	type key struct {
+		kind ObjectKind
+		name string
+	}
+	index := map[key]int{}
 	var out []objectSteps
 	for _, s := range steps {
 		kind, name := s.Object()
-		key := kind + "\x00" + name
+		key := key{kind, name}
 		i, ok := index[key]
 		if !ok {
 			i = len(out)
@@ -54,10 +59,9 @@ func byObject(steps []Step) []objectSteps {
 		}
 		out[i].steps = append(out[i].steps, s)
 	}
-	rank := map[string]int{"privilege group": 0, "role": 1, "user": 2}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].kind != out[j].kind {
-			return rank[out[i].kind] < rank[out[j].kind]
+			return out[i].kind < out[j].kind
 		}
 		return out[i].name < out[j].name
 	})
@@ -74,7 +78,7 @@ func (o objectSteps) head() (symbol, text string, rest []Step) {
 			return s.Action.Symbol(), s.Description(), rest
 		}
 	}
-	return "~", "change " + o.kind + " " + o.name, o.steps
+	return "~", "change " + o.kind.String() + " " + o.name, o.steps
 }
 
 // short describes a step under its object's head line, without repeating the object.
