@@ -24,6 +24,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -206,7 +207,7 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Description: exitCodes,
 				Flags: with(fileFlag, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
-					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
+					&cli.StringFlag{Name: "format", Value: string(output.Text), Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
 				Action: action(func(c *cli.Context, s command.Streams) int {
 					return command.Plan(ctx, s, command.PlanOptions{File: c.String("file"), Connection: conn(c),
@@ -237,7 +238,7 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
 				Description: exitCodes,
 				Flags: with(fileFlag, noColor, checkPasswords,
-					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the report: text or json"}),
+					&cli.StringFlag{Name: "format", Value: string(output.Text), Usage: "`FORMAT` of the report: text or json"}),
 				Action: action(func(c *cli.Context, s command.Streams) int {
 					return command.Drift(ctx, s, command.DriftOptions{File: c.String("file"), Connection: conn(c), Format: c.String("format"),
 						CheckPasswords: c.Bool("check-passwords")})
@@ -254,7 +255,7 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					&cli.StringFlag{Name: "user", Usage: "what `USER` can do"},
 					&cli.StringFlag{Name: "can", Usage: "who holds `PRIVILEGE` (with --user: whether that user does)"},
 					&cli.StringFlag{Name: "on", Usage: "where, for --can: `DB[.COLLECTION]` (DB.USER for User privileges)"},
-					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
+					&cli.StringFlag{Name: "format", Value: string(output.Text), Usage: "`FORMAT`: text or json"},
 				),
 				Action: action(func(c *cli.Context, s command.Streams) int {
 					return command.Access(ctx, s, command.AccessOptions{File: c.String("file"), Connection: conn(c),
@@ -272,7 +273,7 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "check the spec `FILE` instead of the cluster"},
 					&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
 					&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3) on cases the model cannot decide, too"},
-					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
+					&cli.StringFlag{Name: "format", Value: string(output.Text), Usage: "`FORMAT`: text or json"},
 				),
 				Action: action(func(c *cli.Context, s command.Streams) int {
 					return command.Check(ctx, s, command.CheckOptions{File: c.String("file"), Connection: conn(c), Policy: c.String("policy"),

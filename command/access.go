@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/access"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
@@ -33,7 +34,7 @@ type AccessOptions struct {
 // (--can, --on), whether a user can (--user with --can), or every user's access (neither).
 // It reads the spec file, or the live cluster when no file is named, and changes nothing.
 func Access(ctx context.Context, s Streams, o AccessOptions) int {
-	format, err := access.ParseFormat(o.Format)
+	format, err := output.Parse(o.Format, output.Text, output.JSON)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -57,13 +58,13 @@ func Access(ctx context.Context, s Streams, o AccessOptions) int {
 	}
 	switch {
 	case o.User != "" && o.Can != "":
-		if format == access.FormatJSON {
+		if format == output.JSON {
 			err = access.WriteJSON(s.Out, m.CanReport(o.User, o.Can, db, object))
 		} else {
 			err = access.WriteCanText(s.Out, m, o.User, o.Can, db, object)
 		}
 	case o.Can != "":
-		if format == access.FormatJSON {
+		if format == output.JSON {
 			err = access.WriteJSON(s.Out, m.WhoReport(o.Can, db, object))
 		} else {
 			err = access.WriteWhoText(s.Out, m, o.Can, db, object)
@@ -73,7 +74,7 @@ func Access(ctx context.Context, s Streams, o AccessOptions) int {
 		if o.User != "" {
 			users = []string{o.User}
 		}
-		if format == access.FormatJSON {
+		if format == output.JSON {
 			err = access.WriteJSON(s.Out, m.UsersReport(users...))
 		} else {
 			err = access.WriteUsersText(s.Out, m, users...)

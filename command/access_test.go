@@ -128,7 +128,7 @@ func TestAccessFromFile(t *testing.T) {
 		},
 		"bad format": {
 			opts: AccessOptions{Format: "yaml"}, code: ExitError,
-			has: []string{`unknown format "yaml"`},
+			has: []string{`unknown --format "yaml": use one of text, json`},
 		},
 	}
 	for name, tc := range cases {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 )
 
@@ -82,7 +83,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	if err := ses.writePlan(s.Out, s, FormatText); err != nil {
+	if err := ses.writePlan(s.Out, s, output.Text); err != nil {
 		return fail(s, err)
 	}
 	if ses.plan.Empty() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/milvus-rbac/milvus-rbac/access"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/policy"
 )
 
@@ -32,7 +33,7 @@ func Check(ctx context.Context, s Streams, o CheckOptions) int {
 	if o.Policy == "" {
 		return fail(s, errors.New("check needs a policy file: pass --policy FILE"))
 	}
-	format, err := access.ParseFormat(o.Format)
+	format, err := output.Parse(o.Format, output.Text, output.JSON)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -46,7 +47,7 @@ func Check(ctx context.Context, s Streams, o CheckOptions) int {
 	}
 	vs := policy.Check(access.Compute(st, opts), st, p)
 	result := policy.Result{Policy: p, Checked: source, Violations: vs, Strict: o.Strict}
-	if format == access.FormatJSON {
+	if format == output.JSON {
 		err = result.WriteJSON(s.Out)
 	} else {
 		err = result.WriteText(s.Out)

@@ -1,6 +1,10 @@
 package command
 
-import "context"
+import (
+	"context"
+
+	"github.com/milvus-rbac/milvus-rbac/output"
+)
 
 // DriftOptions are the options of `drift`.
 type DriftOptions struct {
@@ -17,17 +21,15 @@ type DriftOptions struct {
 // on error. Unlisted objects in adopt mode are unmanaged, not drift, and passwords are
 // compared only with CheckPasswords.
 func Drift(ctx context.Context, s Streams, o DriftOptions) int {
-	if o.Format == "" {
-		o.Format = FormatText
-	}
-	if err := checkFormat(o.Format, FormatText, FormatJSON); err != nil {
+	format, err := output.Parse(o.Format, output.Text, output.JSON)
+	if err != nil {
 		return fail(s, err)
 	}
 	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return fail(s, err)
 	}
-	if o.Format == FormatJSON {
+	if format == output.JSON {
 		err = ses.document(true).Write(s.Out)
 	} else {
 		err = ses.plan.WriteDrift(s.Out, ses.textOptions(s))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/milvus-rbac/milvus-rbac/output"
 )
 
 // PlanOptions are the options of `plan`.
@@ -26,10 +28,8 @@ type PlanOptions struct {
 
 // Plan prints the plan that would make the cluster match the file, and saves it with --out.
 func Plan(ctx context.Context, s Streams, o PlanOptions) int {
-	if o.Format == "" {
-		o.Format = FormatText
-	}
-	if err := checkFormat(o.Format, FormatText, FormatJSON, FormatMarkdown, FormatDiff); err != nil {
+	format, err := output.Parse(o.Format, output.Text, output.JSON, output.Markdown, output.Diff)
+	if err != nil {
 		return fail(s, err)
 	}
 	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
@@ -39,7 +39,7 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if _, _, err := ses.passwords(); err != nil {
 		return fail(s, err)
 	}
-	if err := ses.writePlan(s.Out, s, o.Format); err != nil {
+	if err := ses.writePlan(s.Out, s, format); err != nil {
 		return fail(s, err)
 	}
 	ses.warnLimits(s)

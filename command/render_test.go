@@ -19,6 +19,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/markdown/mdtest"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -71,17 +72,17 @@ func renderCase(t *testing.T, dir string, schema *jsonschema.Schema) {
 		return strings.ReplaceAll(out.String(), srv.URL, renderURI)
 	}
 	outputs := map[string]string{}
-	for _, format := range []string{FormatText, FormatMarkdown, FormatJSON, FormatDiff} {
-		outputs["plan."+map[string]string{FormatText: "txt", FormatMarkdown: "md", FormatJSON: "json", FormatDiff: "diff"}[format]] =
+	for _, format := range []output.Format{output.Text, output.Markdown, output.JSON, output.Diff} {
+		outputs["plan."+map[output.Format]string{output.Text: "txt", output.Markdown: "md", output.JSON: "json", output.Diff: "diff"}[format]] =
 			run(ExitOK, func(s Streams) int {
-				return Plan(context.Background(), s, PlanOptions{File: desired, Connection: conn, Format: format})
+				return Plan(context.Background(), s, PlanOptions{File: desired, Connection: conn, Format: string(format)})
 			})
 	}
 	outputs["drift.txt"] = run(ExitChanges, func(s Streams) int {
 		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn})
 	})
 	outputs["drift.json"] = run(ExitChanges, func(s Streams) int {
-		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn, Format: FormatJSON})
+		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn, Format: string(output.JSON)})
 	})
 	for _, name := range []string{"plan.json", "drift.json"} {
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(outputs[name]))

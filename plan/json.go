@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
-// FormatVersion is the version of the JSON plan document. Minor versions add fields; a new
-// major version means consumers must refuse the document. docs/plan-format.md describes it.
-const FormatVersion = "1.1"
+// FormatVersion is the version of the JSON plan document (output.PlanVersion). Minor versions
+// add fields; a new major version means consumers must refuse the document.
+// docs/plan-format.md describes it.
+const FormatVersion = output.PlanVersion
 
 // Document is the versioned JSON form of a plan (plan --format json, plan --out) or of a drift
 // report (drift --format json). It never holds a secret: a created user's password appears as
@@ -136,9 +137,7 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	if err := json.NewDecoder(r).Decode(&d); err != nil {
 		return nil, fmt.Errorf("decode plan: %w", err)
 	}
-	major, _, _ := strings.Cut(d.FormatVersion, ".")
-	want, _, _ := strings.Cut(FormatVersion, ".")
-	if major != want {
+	if want := output.Major(FormatVersion); output.Major(d.FormatVersion) != want {
 		return nil, fmt.Errorf("plan format_version %q is not supported: this milvus-rbac reads %s.x", d.FormatVersion, want)
 	}
 	if d.Kind != "plan" {
