@@ -36,6 +36,7 @@ func Diff(s *spec.Spec, live *spec.State, opts Options) (*Plan, error) {
 		d.plan.Mode = spec.ModeAdopt
 	}
 	d.liveRoles = live.RoleNames()
+	d.scope()
 	d.check()
 	if d.errs != nil {
 		return nil, d.errs.ErrorOrNil()
@@ -59,6 +60,43 @@ type differ struct {
 	liveRoles []string
 	// keptHolders maps a live role to the first untouchable user holding it (roleHolderKept).
 	keptHolders map[string]string
+	// drop are the live objects the plan drops (scope), and dropRole its roles as a set; a
+	// drop may still be kept for a user who holds the object.
+	drop     objects
+	dropRole map[string]bool
+}
+
+// objects is one list of names per kind of object.
+type objects struct{ users, roles, groups []string }
+
+// scope works out, once, which live objects are outside the file. Of all the live objects (the
+// cluster's), the managed ones are those no protect rule matches (built-ins included: the
+// spec's protect rules always match them); the wanted ones are those the file lists. The
+// managed objects that are not wanted are dropped in authoritative mode and reported as
+// unmanaged in the others.
+func (d *differ) scope() {
+	extra := objects{
+		users:  unlisted(d.live.UserNames(), d.want.Users, d.protect.User),
+		roles:  unlisted(d.liveRoles, d.want.Roles, d.protect.Role),
+		groups: unlisted(d.live.GroupNames(), d.want.Groups, d.protect.Group),
+	}
+	if d.mode != spec.ModeAuthoritative {
+		d.plan.Unmanaged = Unmanaged{Users: extra.users, Roles: extra.roles, Groups: extra.groups}
+		return
+	}
+	d.drop, d.dropRole = extra, set(extra.roles)
+}
+
+// unlisted are the names of all that are neither wanted nor protected, in all's order; nil
+// when none.
+func unlisted[V any](all []string, wanted map[string]V, protected func(string) bool) []string {
+	var out []string
+	for _, name := range all {
+		if _, listed := wanted[name]; !listed && !protected(name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func (d *differ) add(s Step) { d.plan.Steps = append(d.plan.Steps, s) }
@@ -149,14 +187,7 @@ func (d *differ) groups() {
 			d.add(Step{Action: RemovePrivilegesFromGroup, Group: name, Privileges: rm})
 		}
 	}
-	for _, name := range d.live.GroupNames() {
-		if _, listed := d.want.Groups[name]; listed || d.protect.Group(name) {
-			continue
-		}
-		if d.mode != spec.ModeAuthoritative {
-			d.plan.Unmanaged.Groups = append(d.plan.Unmanaged.Groups, name)
-			continue
-		}
+	for _, name := range d.drop.groups {
 		if holder := d.groupHolderKept(name); holder != "" {
 			because, who := KeptForProtected, holder
 			if u := d.roleHolderKept(holder); u != "" && !d.protect.Role(holder) {
@@ -203,14 +234,7 @@ func (d *differ) roles() {
 		}
 		d.grants(name, want, live.Grants)
 	}
-	for _, name := range d.live.RoleNames() {
-		if _, listed := d.want.Roles[name]; listed || d.protect.Role(name) {
-			continue
-		}
-		if d.mode != spec.ModeAuthoritative {
-			d.plan.Unmanaged.Roles = append(d.plan.Unmanaged.Roles, name)
-			continue
-		}
+	for _, name := range d.drop.roles {
 		if holder := d.roleHolderKept(name); holder != "" {
 			d.keep(Step{Action: DropRole, Role: name}, d.because(holder), holder,
 				"role %s is not dropped: user %s holds it and %s", name, holder, d.whyUserKept(holder))
@@ -226,12 +250,7 @@ func (d *differ) roles() {
 }
 
 // roleDropped reports whether the plan drops live role r.
-func (d *differ) roleDropped(r string) bool {
-	if _, listed := d.want.Roles[r]; listed || d.protect.Role(r) || d.mode != spec.ModeAuthoritative {
-		return false
-	}
-	return d.roleHolderKept(r) == ""
-}
+func (d *differ) roleDropped(r string) bool { return d.dropRole[r] && d.roleHolderKept(r) == "" }
 
 // roleHolderKept names a user who holds live role r and must keep it: a protected one first,
 // else the connecting user. Dropping the role would take it from them. A protected holder
@@ -352,19 +371,13 @@ func (d *differ) users() {
 			d.add(Step{Action: RevokeRole, User: name, Role: r})
 		}
 	}
-	for _, name := range d.live.UserNames() {
-		if _, listed := d.want.Users[name]; listed || d.protect.User(name) {
-			continue
-		}
-		switch {
-		case d.mode != spec.ModeAuthoritative:
-			d.plan.Unmanaged.Users = append(d.plan.Unmanaged.Users, name)
-		case name == d.opts.ConnectedUser:
+	for _, name := range d.drop.users {
+		if name == d.opts.ConnectedUser {
 			d.keep(Step{Action: DropUser, User: name}, KeptForConnectedUser, name,
 				"user %s is not dropped: it is the user milvus-rbac connects as", name)
-		default:
-			d.add(Step{Action: DropUser, User: name})
+			continue
 		}
+		d.add(Step{Action: DropUser, User: name})
 	}
 }
 
