@@ -63,25 +63,25 @@ func renderCase(t *testing.T, dir string, schema *jsonschema.Schema) {
 		token = strings.TrimSpace(string(data))
 	}
 	conn := Connection{URI: srv.URL, Token: token, Concurrency: 16, Timeout: 30 * time.Second}
-	run := func(want int, f func(Streams) int) string {
+	run := func(want int, f func(Streams) error) string {
 		t.Helper()
 		var out, errb bytes.Buffer
-		if code := f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb}); code != want {
-			t.Fatalf("exit %d, want %d\n%s%s", code, want, out.String(), errb.String())
+		if err := f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb}); Code(err) != want {
+			t.Fatalf("exit %d (%v), want %d\n%s%s", Code(err), err, want, out.String(), errb.String())
 		}
 		return strings.ReplaceAll(out.String(), srv.URL, renderURI)
 	}
 	outputs := map[string]string{}
 	for _, format := range []output.Format{output.Text, output.Markdown, output.JSON, output.Diff} {
 		outputs["plan."+map[output.Format]string{output.Text: "txt", output.Markdown: "md", output.JSON: "json", output.Diff: "diff"}[format]] =
-			run(ExitOK, func(s Streams) int {
+			run(ExitOK, func(s Streams) error {
 				return Plan(context.Background(), s, PlanOptions{File: desired, Connection: conn, Format: string(format)})
 			})
 	}
-	outputs["drift.txt"] = run(ExitChanges, func(s Streams) int {
+	outputs["drift.txt"] = run(ExitChanges, func(s Streams) error {
 		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn})
 	})
-	outputs["drift.json"] = run(ExitChanges, func(s Streams) int {
+	outputs["drift.json"] = run(ExitChanges, func(s Streams) error {
 		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn, Format: string(output.JSON)})
 	})
 	for _, name := range []string{"plan.json", "drift.json"} {
