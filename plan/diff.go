@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/go-multierror"
 
@@ -287,14 +288,8 @@ func (d *differ) whyUserKept(u string) string {
 
 // grants adds the steps that turn the live grants of role into want (both with companions).
 func (d *differ) grants(role string, want, live []spec.Grant) {
-	liveSet := set(live)
 	wantSet := set(want)
-	var grant []spec.Grant
-	for _, g := range want {
-		if !liveSet[g] {
-			grant = append(grant, g)
-		}
-	}
+	grant := minus(want, live)
 	grantSet := set(grant)
 	for _, g := range grant {
 		if impliedBy(g, grantSet) {
@@ -315,13 +310,8 @@ func (d *differ) grants(role string, want, live []spec.Grant) {
 // grant whose parent is revoked too); the caller adds them to the plan, or to what it skips
 // or keeps.
 func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]bool) []Step {
-	var revoke []spec.Grant
 	var out []Step
-	for _, g := range live {
-		if !keep[g] {
-			revoke = append(revoke, g)
-		}
-	}
+	revoke := slices.DeleteFunc(slices.Clone(live), func(g spec.Grant) bool { return keep[g] })
 	revokeSet := set(revoke)
 	for _, g := range revoke {
 		if impliedBy(g, revokeSet) {
@@ -439,9 +429,9 @@ func set[T comparable](xs []T) map[T]bool {
 }
 
 // minus returns the elements of a not in b, in a's order.
-func minus(a, b []string) []string {
+func minus[T comparable](a, b []T) []T {
 	in := set(b)
-	var out []string
+	var out []T
 	for _, x := range a {
 		if !in[x] {
 			out = append(out, x)

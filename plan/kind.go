@@ -17,22 +17,10 @@ const (
 // Kinds are all the kinds, for tests that check every renderer knows each of them.
 var Kinds = []Kind{KindCreate, KindChange, KindGrant, KindRevoke, KindDrop}
 
+var kindWords = []string{KindCreate: "create", KindChange: "change", KindGrant: "grant", KindRevoke: "revoke", KindDrop: "drop"}
+
 // String is the kind's word: "create", "change", "grant", "revoke" or "drop".
-func (k Kind) String() string {
-	switch k {
-	case KindCreate:
-		return "create"
-	case KindChange:
-		return "change"
-	case KindGrant:
-		return "grant"
-	case KindRevoke:
-		return "revoke"
-	case KindDrop:
-		return "drop"
-	}
-	return "unknown"
-}
+func (k Kind) String() string { return word(kindWords, k) }
 
 // ObjectKind is the kind of object a step belongs to. Its order is the order in which the
 // text and diff renderings list objects.
@@ -48,18 +36,10 @@ const (
 // ObjectKinds are all the object kinds.
 var ObjectKinds = []ObjectKind{ObjectGroup, ObjectRole, ObjectUser}
 
+var objectWords = []string{ObjectGroup: "privilege group", ObjectRole: "role", ObjectUser: "user"}
+
 // String is the object kind's noun: "privilege group", "role" or "user".
-func (k ObjectKind) String() string {
-	switch k {
-	case ObjectGroup:
-		return "privilege group"
-	case ObjectRole:
-		return "role"
-	case ObjectUser:
-		return "user"
-	}
-	return "unknown"
-}
+func (k ObjectKind) String() string { return word(objectWords, k) }
 
 // DriftKind is how the cluster differs from the file in one Difference.
 type DriftKind int
@@ -78,19 +58,19 @@ const (
 // DriftKinds are all the drift kinds.
 var DriftKinds = []DriftKind{Missing, Extra, Changed}
 
+var driftWords = []string{Missing: "missing", Extra: "extra", Changed: "changed"}
+
 // String is the drift kind's word, as drift prints it and its JSON holds it: "missing",
 // "extra" or "changed".
-func (k DriftKind) String() string {
-	switch k {
-	case Missing:
-		return "missing"
-	case Extra:
-		return "extra"
-	case Changed:
-		return "changed"
-	}
-	return "unknown"
-}
+func (k DriftKind) String() string { return word(driftWords, k) }
 
 // MarshalText writes the drift kind as its word.
 func (k DriftKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// word is the word of kind k in words, "unknown" for a value without one.
+func word[K ~int](words []string, k K) string {
+	if k > 0 && int(k) < len(words) && words[k] != "" {
+		return words[k]
+	}
+	return "unknown"
+}

@@ -1,8 +1,9 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
@@ -267,12 +268,8 @@ func (p *Plan) Destructive() []Step {
 // sortSteps orders steps by phase, then by object, then by their details, so that two plans of
 // the same input are identical.
 func sortSteps(steps []Step) {
-	sort.SliceStable(steps, func(i, j int) bool {
-		a, b := steps[i], steps[j]
-		if pa, pb := a.Action.Phase(), b.Action.Phase(); pa != pb {
-			return pa < pb
-		}
-		return a.sortKey() < b.sortKey()
+	slices.SortStableFunc(steps, func(a, b Step) int {
+		return cmp.Or(cmp.Compare(a.Action.Phase(), b.Action.Phase()), cmp.Compare(a.sortKey(), b.sortKey()))
 	})
 }
 

@@ -1,9 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -59,11 +60,8 @@ func byObject(steps []Step) []objectSteps {
 		}
 		out[i].steps = append(out[i].steps, s)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].kind != out[j].kind {
-			return out[i].kind < out[j].kind
-		}
-		return out[i].name < out[j].name
+	slices.SortStableFunc(out, func(a, b objectSteps) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.name, b.name))
 	})
 	return out
 }
