@@ -14,12 +14,18 @@ import (
 // docs/plan-format.md describes it.
 const FormatVersion = output.PlanVersion
 
+// The kinds of Document.
+const (
+	DocumentPlan  = "plan"
+	DocumentDrift = "drift"
+)
+
 // Document is the versioned JSON form of a plan (plan --format json, plan --out) or of a drift
 // report (drift --format json). It never holds a secret: a created user's password appears as
 // the reference to its environment variable or file.
 type Document struct {
 	FormatVersion string `json:"format_version"`
-	// Kind is "plan" or "drift".
+	// Kind is DocumentPlan or DocumentDrift.
 	Kind        string    `json:"kind"`
 	ToolVersion string    `json:"tool_version"`
 	Spec        SpecRef   `json:"spec"`
@@ -92,13 +98,13 @@ type Meta struct {
 // connecting user included, and the summary counts them.
 func NewDocument(p *Plan, m Meta, drift bool) *Document {
 	d := &Document{
-		FormatVersion: FormatVersion, Kind: "plan", ToolVersion: m.ToolVersion,
+		FormatVersion: FormatVersion, Kind: DocumentPlan, ToolVersion: m.ToolVersion,
 		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.KeptNotes(),
 		CheckPasswords: m.CheckPasswords,
 		Summary:        Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
 	}
 	if drift {
-		d.Kind = "drift"
+		d.Kind = DocumentDrift
 		diffs := p.Differences()
 		counted := &Plan{}
 		for _, df := range diffs {
@@ -140,7 +146,7 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	if want := output.Major(FormatVersion); output.Major(d.FormatVersion) != want {
 		return nil, fmt.Errorf("plan format_version %q is not supported: this milvus-rbac reads %s.x", d.FormatVersion, want)
 	}
-	if d.Kind != "plan" {
+	if d.Kind != DocumentPlan {
 		return nil, fmt.Errorf("the document is a %q, not a plan", d.Kind)
 	}
 	for i, s := range d.Steps {
