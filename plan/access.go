@@ -22,14 +22,10 @@ func AccessModels(live *spec.State, p *Plan, opts access.Options, also ...string
 // (before or after) a role it changes, and those holding a role granted a group it changes.
 func touchedUsers(before, after *spec.State, p *Plan) map[string]bool {
 	users, roles, groups := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	named := map[ObjectKind]map[string]bool{ObjectGroup: groups, ObjectRole: roles, ObjectUser: users}
 	for _, st := range p.Steps {
-		switch {
-		case st.Group != "":
-			groups[st.Group] = true
-		case st.Action == GrantRole || st.Action == RevokeRole || st.User != "":
-			users[st.User] = true
-		case st.Role != "":
-			roles[st.Role] = true
+		if kind, name := st.Object(); named[kind] != nil {
+			named[kind][name] = true
 		}
 	}
 	for _, s := range []*spec.State{before, after} {

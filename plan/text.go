@@ -70,10 +70,8 @@ func byObject(steps []Step) []objectSteps {
 // "~ kind name" line for an object that is changed in place.
 func (o objectSteps) head() (symbol, text string, rest []Step) {
 	for i, s := range o.steps {
-		switch s.Action {
-		case CreatePrivilegeGroup, CreateRole, CreateUser, DropPrivilegeGroup, DropRole, DropUser:
-			rest = append(append([]Step(nil), o.steps[:i]...), o.steps[i+1:]...)
-			return s.Action.Symbol(), s.Description(), rest
+		if k := s.Action.Kind(); k == KindCreate || k == KindDrop {
+			return s.Action.Symbol(), s.Description(), slices.Delete(slices.Clone(o.steps), i, i+1)
 		}
 	}
 	return "~", "change " + o.kind.String() + " " + o.name, o.steps
