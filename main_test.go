@@ -80,16 +80,6 @@ func TestInterruptMessageOnSignal(t *testing.T) {
 	}
 }
 
-func TestFlagCount(t *testing.T) {
-	args := []string{"milvus-rbac", "plan", "-f", "a.yaml", "--file=b.yaml", "--format", "json", "--", "-f"}
-	if n := flagCount(args, "f", "file"); n != 2 {
-		t.Errorf("flagCount = %d, want 2", n)
-	}
-	if flagOnCommandLine(args, "token") {
-		t.Error("token is not on the command line")
-	}
-}
-
 func TestToolVersion(t *testing.T) {
 	installed := &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}
 	local := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}

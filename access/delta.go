@@ -10,16 +10,6 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
-// UserManagement are the privileges whose gain is a privilege escalation on their own: each
-// lets its holder create, change or drop users, roles, grants or privilege groups, or read or
-// restore them whole (BackupRBAC returns password hashes; RestoreRBAC creates users with
-// roles). The read-only SelectOwnership, SelectUser and ListPrivilegeGroups are left out:
-// they disclose who holds what but change nothing.
-var UserManagement = []string{
-	"BackupRBAC", "CreateOwnership", "CreatePrivilegeGroup", "DropOwnership", "DropPrivilegeGroup",
-	"ManageOwnership", "OperatePrivilegeGroup", "RestoreRBAC", "UpdateUser",
-}
-
 // Change is one gained or lost piece of access: a single privilege, or what one grant of a
 // group, the wildcard or public's automatic grants adds up to.
 type Change struct {

@@ -2,6 +2,7 @@ package access
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -480,14 +481,7 @@ func (m *Model) userAccess(name string) *userModel {
 }
 
 // Users returns the names of the model's users, root included, sorted.
-func (m *Model) Users() []string {
-	out := make([]string, 0, len(m.users))
-	for n := range m.users {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+func (m *Model) Users() []string { return slices.Sorted(maps.Keys(m.users)) }
 
 // Roles returns the roles the state gives user directly (public, held by every user, is not
 // listed), sorted; nil for an unknown user.

@@ -8,32 +8,13 @@ import (
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/markdown"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 )
 
 // FormatVersion is the format_version of the JSON documents of this package, "MAJOR.MINOR"
 // under the rule every JSON document of milvus-rbac follows (docs/json-formats.md).
-const FormatVersion = "1.0"
-
-// Format is an output format of the access command.
-type Format string
-
-// Formats.
-const (
-	FormatText Format = "text"
-	FormatJSON Format = "json"
-)
-
-// ParseFormat accepts "text" (also "") and "json".
-func ParseFormat(s string) (Format, error) {
-	switch s {
-	case "", "text":
-		return FormatText, nil
-	case "json":
-		return FormatJSON, nil
-	}
-	return "", fmt.Errorf("unknown format %q: use text or json", s)
-}
+const FormatVersion = output.AccessVersion
 
 // UserAccess is one user's effective access, as the JSON of `access --user` carries it.
 type UserAccess struct {

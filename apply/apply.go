@@ -201,8 +201,8 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 				// A user given a role that lacks some of its planned grants has not got
 				// the access the plan gives it: keep its old roles (no revoke_role).
 				if res.Step.Action == plan.GrantRole {
-					if why, ok := tainted[complete("role", res.Step.Role)]; ok {
-						taint(tainted, complete("user", res.Step.User), why)
+					if why, ok := tainted[complete(plan.ObjectRole, res.Step.Role)]; ok {
+						taint(tainted, complete(plan.ObjectUser, res.Step.User), why)
 					}
 				}
 				continue
@@ -239,28 +239,28 @@ func skipReason(s plan.Step, tainted map[string]string) string {
 
 // Object keys: "<kind>:<name>" means every change planned for the object completed so far;
 // "<kind>+:<name>" means the object exists (its creation, if planned, completed).
-func exists(kind, name string) string   { return kind + "+:" + name }
-func complete(kind, name string) string { return kind + ":" + name }
+func exists(kind plan.ObjectKind, name string) string   { return kind.String() + "+:" + name }
+func complete(kind plan.ObjectKind, name string) string { return kind.String() + ":" + name }
 
 // needs lists the object keys a step relies on.
 func needs(s plan.Step) []string {
 	switch s.Action {
 	case plan.AddPrivilegesToGroup:
-		return []string{exists("group", s.Group)}
+		return []string{exists(plan.ObjectGroup, s.Group)}
 	case plan.GrantPrivilege:
-		return []string{exists("role", s.Role), exists("group", s.Grant.Privilege)}
+		return []string{exists(plan.ObjectRole, s.Role), exists(plan.ObjectGroup, s.Grant.Privilege)}
 	case plan.GrantRole:
-		return []string{exists("user", s.User), exists("role", s.Role)}
+		return []string{exists(plan.ObjectUser, s.User), exists(plan.ObjectRole, s.Role)}
 	case plan.RevokeRole, plan.DropUser:
-		return []string{complete("user", s.User)}
+		return []string{complete(plan.ObjectUser, s.User)}
 	case plan.UpdatePassword:
-		return []string{exists("user", s.User)}
+		return []string{exists(plan.ObjectUser, s.User)}
 	case plan.RevokePrivilege, plan.DropRole:
 		// held: a user the plan failed to move off the role still holds it; taking the
 		// role's privileges (or the role) would strand that user.
-		return []string{complete("role", s.Role), held(s.Role)}
+		return []string{complete(plan.ObjectRole, s.Role), held(s.Role)}
 	case plan.RemovePrivilegesFromGroup, plan.DropPrivilegeGroup:
-		return []string{complete("group", s.Group)}
+		return []string{complete(plan.ObjectGroup, s.Group)}
 	}
 	return nil
 }
@@ -269,22 +269,22 @@ func needs(s plan.Step) []string {
 func taints(s plan.Step) []string {
 	switch s.Action {
 	case plan.CreatePrivilegeGroup:
-		return []string{exists("group", s.Group), complete("group", s.Group)}
+		return []string{exists(plan.ObjectGroup, s.Group), complete(plan.ObjectGroup, s.Group)}
 	case plan.AddPrivilegesToGroup, plan.RemovePrivilegesFromGroup, plan.DropPrivilegeGroup:
-		return []string{complete("group", s.Group)}
+		return []string{complete(plan.ObjectGroup, s.Group)}
 	case plan.CreateRole:
-		return []string{exists("role", s.Role), complete("role", s.Role)}
+		return []string{exists(plan.ObjectRole, s.Role), complete(plan.ObjectRole, s.Role)}
 	case plan.GrantPrivilege, plan.DropRole:
-		return []string{complete("role", s.Role)}
+		return []string{complete(plan.ObjectRole, s.Role)}
 	case plan.RevokePrivilege:
 		// A group still granted somewhere cannot be dropped.
-		return []string{complete("role", s.Role), complete("group", s.Grant.Privilege)}
+		return []string{complete(plan.ObjectRole, s.Role), complete(plan.ObjectGroup, s.Grant.Privilege)}
 	case plan.CreateUser:
-		return []string{exists("user", s.User), complete("user", s.User)}
+		return []string{exists(plan.ObjectUser, s.User), complete(plan.ObjectUser, s.User)}
 	case plan.RevokeRole:
-		return []string{complete("user", s.User), held(s.Role)}
+		return []string{complete(plan.ObjectUser, s.User), held(s.Role)}
 	case plan.GrantRole, plan.DropUser:
-		return []string{complete("user", s.User)}
+		return []string{complete(plan.ObjectUser, s.User)}
 	case plan.UpdatePassword:
 		return nil // a password is its own matter: no other step depends on it
 	}

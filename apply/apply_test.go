@@ -370,3 +370,15 @@ func TestBlockedPasswordDoesNotHoldBackRoleChanges(t *testing.T) {
 		t.Errorf("outcomes %v", outcomes(r))
 	}
 }
+
+// TestEveryActionHasACall fails when an action is added to plan and apply does not carry it
+// out.
+func TestEveryActionHasACall(t *testing.T) {
+	for _, a := range plan.Order {
+		s := plan.Step{Action: a, User: "alice", Role: "reader", Group: "g", Grant: grant("Search", "default", "*"), Privileges: []string{"Query"}}
+		o := Options{Passwords: map[string]string{"alice": "pw"}, PreviousPasswords: map[string]string{"alice": "old"}}
+		if err := do(context.Background(), &fakeCluster{}, s, o); err != nil {
+			t.Errorf("%s: %v", a, err)
+		}
+	}
+}

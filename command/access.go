@@ -6,12 +6,37 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/milvus-rbac/milvus-rbac/access"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
+
+// NewCmdAccess is `access`.
+func NewCmdAccess(e *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "access",
+		Usage: "show effective access: what a user can do, or who can do what, from the file or the cluster",
+		Description: "Without -f, reads the cluster. Without --user or --can, lists every user.\n\n" +
+			"   milvus-rbac access -f access.yaml --user alice\n" +
+			"   milvus-rbac access -f access.yaml --can Insert --on sales.orders\n\n" + exitCodesHelp,
+		Flags: withConnection(noColorFlag(),
+			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "model the spec `FILE` instead of the cluster"},
+			&cli.StringFlag{Name: "user", Usage: "what `USER` can do"},
+			&cli.StringFlag{Name: "can", Usage: "who holds `PRIVILEGE` (with --user: whether that user does)"},
+			&cli.StringFlag{Name: "on", Usage: "where, for --can: `DB[.COLLECTION]` (DB.USER for User privileges)"},
+			formatFlag("`FORMAT`: text or json"),
+		),
+		Action: e.action(func(c *cli.Context, s Streams) error {
+			return Access(c.Context, s, AccessOptions{File: c.String("file"), Connection: connection(c, s),
+				User: c.String("user"), Can: c.String("can"), On: c.String("on"), Format: c.String("format")})
+		}),
+	}
+}
 
 // AccessOptions are the options of `access`.
 type AccessOptions struct {
@@ -32,38 +57,38 @@ type AccessOptions struct {
 // Access prints effective access: what a user can do (--user), who can use a privilege
 // (--can, --on), whether a user can (--user with --can), or every user's access (neither).
 // It reads the spec file, or the live cluster when no file is named, and changes nothing.
-func Access(ctx context.Context, s Streams, o AccessOptions) int {
-	format, err := access.ParseFormat(o.Format)
+func Access(ctx context.Context, s Streams, o AccessOptions) error {
+	format, err := output.Parse(o.Format, output.Text, output.JSON)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	if o.On != "" && o.Can == "" {
-		return fail(s, errors.New("--on says where --can applies: name a privilege with --can"))
+		return errors.New("--on says where --can applies: name a privilege with --can")
 	}
 	if err := checkAskedPrivilege(o.Can); err != nil {
-		return fail(s, err)
+		return err
 	}
 	db, object, err := access.ParseTarget(o.On)
 	if err != nil {
-		return fail(s, fmt.Errorf("--on: %w", err))
+		return fmt.Errorf("--on: %w", err)
 	}
 	st, opts, source, err := accessState(ctx, o.File, o.Connection)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	m := access.Compute(st, opts)
 	if o.User != "" && o.User != spec.RootUser && st.Users[o.User] == nil {
-		return fail(s, fmt.Errorf("user %q is not in %s", o.User, source))
+		return fmt.Errorf("user %q is not in %s", o.User, source)
 	}
 	switch {
 	case o.User != "" && o.Can != "":
-		if format == access.FormatJSON {
+		if format == output.JSON {
 			err = access.WriteJSON(s.Out, m.CanReport(o.User, o.Can, db, object))
 		} else {
 			err = access.WriteCanText(s.Out, m, o.User, o.Can, db, object)
 		}
 	case o.Can != "":
-		if format == access.FormatJSON {
+		if format == output.JSON {
 			err = access.WriteJSON(s.Out, m.WhoReport(o.Can, db, object))
 		} else {
 			err = access.WriteWhoText(s.Out, m, o.Can, db, object)
@@ -73,16 +98,16 @@ func Access(ctx context.Context, s Streams, o AccessOptions) int {
 		if o.User != "" {
 			users = []string{o.User}
 		}
-		if format == access.FormatJSON {
+		if format == output.JSON {
 			err = access.WriteJSON(s.Out, m.UsersReport(users...))
 		} else {
 			err = access.WriteUsersText(s.Out, m, users...)
 		}
 	}
 	if err != nil {
-		return fail(s, fmt.Errorf("access: %w", err))
+		return fmt.Errorf("access: %w", err)
 	}
-	return ExitOK
+	return nil
 }
 
 // checkAskedPrivilege accepts a single privilege for --can: Milvus checks requests against

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,10 +65,14 @@ func expectText(t *testing.T, text string, has, hasnt []string) {
 	}
 }
 
-func accessRun(f func(Streams) int) (code int, stdout, stderr string) {
+// accessRun runs a command, and reports its error on stderr as main does.
+func accessRun(f func(Streams) error) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
-	return code, out.String(), errb.String()
+	err := f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	if err != nil && !Silent(err) {
+		fmt.Fprintf(&errb, "Error: %s\n", err)
+	}
+	return Code(err), out.String(), errb.String()
 }
 
 func TestAccessFromFile(t *testing.T) {
@@ -128,13 +133,13 @@ func TestAccessFromFile(t *testing.T) {
 		},
 		"bad format": {
 			opts: AccessOptions{Format: "yaml"}, code: ExitError,
-			has: []string{`unknown format "yaml"`},
+			has: []string{`unknown --format "yaml": use one of text, json`},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			tc.opts.File = file
-			code, out, errs := accessRun(func(s Streams) int { return Access(context.Background(), s, tc.opts) })
+			code, out, errs := accessRun(func(s Streams) error { return Access(context.Background(), s, tc.opts) })
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
 			}
@@ -149,7 +154,7 @@ func TestAccessFromFile(t *testing.T) {
 
 func TestAccessJSON(t *testing.T) {
 	file := accessTempFile(t, "access.yaml", accessTestSpec)
-	code, out, errs := accessRun(func(s Streams) int {
+	code, out, errs := accessRun(func(s Streams) error {
 		return Access(context.Background(), s, AccessOptions{File: file, Can: "Search", On: "sales.orders", Format: "json"})
 	})
 	if code != ExitOK {
@@ -183,7 +188,7 @@ func TestAccessJSON(t *testing.T) {
 
 func TestAccessInvalidFile(t *testing.T) {
 	file := accessTempFile(t, "bad.yaml", "version: 1\nroles:\n  - name: r\n    grants:\n      - privilege: Serch\n")
-	code, _, errs := accessRun(func(s Streams) int { return Access(context.Background(), s, AccessOptions{File: file, User: "x"}) })
+	code, _, errs := accessRun(func(s Streams) error { return Access(context.Background(), s, AccessOptions{File: file, User: "x"}) })
 	if code != ExitError || !strings.Contains(errs, `bad.yaml:5`) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}

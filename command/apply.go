@@ -9,13 +9,41 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 )
 
 // DefaultFile is the spec file used when -f is not given.
 const DefaultFile = "access.yaml"
+
+// NewCmdApply is `apply`. Its -f has no environment variable of its own: MILVUS_RBAC_FILE
+// stands for a missing -f only without --plan, since a saved plan names its spec file.
+func NewCmdApply(e *Env) *cli.Command {
+	return &cli.Command{
+		Name:        "apply",
+		Usage:       "make the cluster match the file",
+		Description: exitCodesHelp,
+		Flags: withConnection(
+			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "the spec `FILE` (default: $" + fileEnv + ", else \"" + DefaultFile + "\"; with --plan, the file the plan names)"},
+			noColorFlag(), checkPasswordsFlag(), allowLockoutFlag(),
+			&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
+			&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"},
+			&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"}),
+		Action: e.action(func(c *cli.Context, s Streams) error {
+			file := c.String("file")
+			if file == "" && c.String("plan") == "" && e.Getenv != nil {
+				file = e.Getenv(fileEnv)
+			}
+			return Apply(c.Context, s, ApplyOptions{File: file, Connection: connection(c, s),
+				AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan"), CheckPasswords: c.Bool("check-passwords"),
+				AllowSelfLockout: c.Bool("allow-self-lockout"), AllowOtherToolVersion: c.Bool("allow-other-tool-version")})
+		}),
+	}
+}
 
 // ApplyOptions are the options of `apply`.
 type ApplyOptions struct {
@@ -43,25 +71,25 @@ var ErrStale = errors.New("the saved plan is stale: nothing was changed; run pla
 // Apply plans afresh (or checks a saved plan against a fresh one), shows the plan, asks for
 // confirmation, carries the plan out, then reads the cluster again and checks that a new plan
 // is empty.
-func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
+func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 	var saved *plan.Document
 	if o.PlanFile != "" {
 		doc, err := readSaved(o.PlanFile)
 		if err != nil {
-			return fail(s, err)
+			return err
 		}
 		if doc.ToolVersion != Version && !o.AllowOtherToolVersion {
-			return fail(s, fmt.Errorf("%s was made by milvus-rbac %s, and this is milvus-rbac %s: plan again with this version, or pass --allow-other-tool-version to apply it anyway (nothing was changed)",
-				o.PlanFile, doc.ToolVersion, Version))
+			return fmt.Errorf("%s was made by milvus-rbac %s, and this is milvus-rbac %s: plan again with this version, or pass --allow-other-tool-version to apply it anyway (nothing was changed)",
+				o.PlanFile, doc.ToolVersion, Version)
 		}
 		specPath := savedSpecPath(o.PlanFile, doc.Spec.Path)
 		if o.File != "" && !samePath(o.File, specPath) {
-			return fail(s, fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, specPath, o.File, o.File))
+			return fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, specPath, o.File, o.File)
 		}
 		s.logf("Applying the plan saved in %s: spec file %s, cluster %s.\n", o.PlanFile, specPath, doc.Live.URI)
 		o.File, saved = specPath, doc
 	} else if !o.AutoApprove && !s.InTTY {
-		return fail(s, errors.New("apply asks for confirmation, and stdin is not a terminal: pass --auto-approve to apply without asking, or apply a saved plan with --plan"))
+		return errors.New("apply asks for confirmation, and stdin is not a terminal: pass --auto-approve to apply without asking, or apply a saved plan with --plan")
 	}
 	if o.File == "" {
 		o.File = DefaultFile
@@ -71,36 +99,36 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 	}
 	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	if saved != nil {
-		if code, done := ses.checkSaved(s, o.PlanFile, saved); done {
-			return code
+		if done, err := ses.checkSaved(s, o.PlanFile, saved); done {
+			return err
 		}
 	}
 	current, previous, err := ses.passwords()
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
-	if err := ses.writePlan(s.Out, s, FormatText); err != nil {
-		return fail(s, err)
+	if err := ses.writePlan(s.Out, s, output.Text); err != nil {
+		return err
 	}
 	if ses.plan.Empty() {
-		return ExitOK
+		return nil
 	}
 	ses.warnLimits(s)
 	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
-		return fail(s, fmt.Errorf("refused, nothing was changed: %s", msg))
+		return fmt.Errorf("refused, nothing was changed: %s", msg)
 	}
 	if msg := ses.preflight(); msg != "" {
-		return fail(s, fmt.Errorf("refused, nothing was changed: %s", msg))
+		return fmt.Errorf("refused, nothing was changed: %s", msg)
 	}
 	if saved == nil && !o.AutoApprove {
 		fmt.Fprint(s.Err, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")
 		answer, _ := bufio.NewReader(s.In).ReadString('\n')
 		if strings.TrimSpace(answer) != "yes" {
 			fmt.Fprintln(s.Out, "Apply cancelled. Nothing was changed.")
-			return ExitError
+			return exit(ExitError)
 		}
 	}
 	fmt.Fprintln(s.Err)
@@ -127,21 +155,21 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) int {
 			}
 			fmt.Fprintf(s.Out, "Run milvus-rbac apply -f %s again to finish: it plans afresh from what the cluster holds now.\n", ses.spec.Path)
 		}
-		return fail(s, fmt.Errorf("apply %s: %w", ses.spec.Path, err))
+		return fmt.Errorf("apply %s: %w", ses.spec.Path, err)
 	}
 	// Read back: a server that accepts a call and ignores a field shows up here.
 	if err := ses.replan(ctx); err != nil {
-		return fail(s, fmt.Errorf("check after apply: %w", err))
+		return fmt.Errorf("check after apply: %w", err)
 	}
 	if !ses.plan.Empty() {
 		fmt.Fprintf(s.Out, "The cluster still differs from %s after apply:\n", ses.spec.Path)
 		if err := ses.plan.WriteDrift(s.Out, ses.textOptions(s)); err != nil {
-			return fail(s, err)
+			return err
 		}
-		return fail(s, fmt.Errorf("the cluster does not match %s after apply: the server accepted calls without their effect", ses.spec.Path))
+		return fmt.Errorf("the cluster does not match %s after apply: the server accepted calls without their effect", ses.spec.Path)
 	}
 	fmt.Fprintf(s.Out, "The cluster matches %s.\n", ses.spec.Path)
-	return ExitOK
+	return nil
 }
 
 // savedSpecPath is where the spec file of a saved plan is: a relative spec.path is relative
@@ -200,14 +228,14 @@ func readSaved(path string) (*plan.Document, error) {
 }
 
 // checkSaved compares a saved plan with the fresh one. done is set when apply must stop: the
-// plan is stale (exit 1), or it has nothing left to do (exit 0). Either way nothing changed.
-func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (code int, done bool) {
-	stale := func(reasons ...string) (int, bool) {
+// plan is stale (ErrStale), or it has nothing left to do (nil). Either way nothing changed.
+func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (done bool, err error) {
+	stale := func(reasons ...string) (bool, error) {
 		fmt.Fprintf(s.Out, "The saved plan %s is stale:\n", path)
 		for _, r := range reasons {
 			fmt.Fprintf(s.Out, "  - %s\n", r)
 		}
-		return fail(s, ErrStale), true
+		return true, ErrStale
 	}
 	if saved.Spec.Digest != ses.spec.Digest {
 		return stale(fmt.Sprintf("%s changed since the plan was made (digest %s, now %s)", ses.spec.Path, saved.Spec.Digest, ses.spec.Digest))
@@ -218,10 +246,10 @@ func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (co
 	savedPlan := saved.Plan()
 	if ses.plan.Empty() && !savedPlan.Empty() {
 		fmt.Fprintf(s.Out, "Nothing left to do: the cluster already matches %s (the saved plan %s was applied already, or someone made the same changes). Nothing was changed.\n", ses.spec.Path, path)
-		return ExitOK, true
+		return true, nil
 	}
 	if diffs := plan.Compare(savedPlan, ses.plan); len(diffs) > 0 {
 		return stale(diffs...)
 	}
-	return 0, false
+	return false, nil
 }

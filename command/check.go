@@ -5,9 +5,34 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/milvus-rbac/milvus-rbac/access"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/policy"
 )
+
+// NewCmdCheck is `check`.
+func NewCmdCheck(e *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "check a spec file, or the cluster, against a policy file (exit 3 on violations)",
+		Description: "Without -f, checks the cluster (as access does). Cases the model cannot decide are\n" +
+			"   listed and pass, unless --strict.\n\n" +
+			"   milvus-rbac check -f access.yaml --policy examples/policies/production.yaml\n" +
+			"   milvus-rbac check --policy examples/policies/production.yaml --strict\n\n" + exitCodesHelp,
+		Flags: withConnection(noColorFlag(),
+			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "check the spec `FILE` instead of the cluster"},
+			&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
+			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3) on cases the model cannot decide, too"},
+			formatFlag("`FORMAT`: text or json"),
+		),
+		Action: e.action(func(c *cli.Context, s Streams) error {
+			return Check(c.Context, s, CheckOptions{File: c.String("file"), Connection: connection(c, s), Policy: c.String("policy"),
+				Strict: c.Bool("strict"), Format: c.String("format")})
+		}),
+	}
+}
 
 // CheckOptions are the options of `check`.
 type CheckOptions struct {
@@ -28,34 +53,34 @@ type CheckOptions struct {
 // cluster cannot be read. Cases the model cannot decide (a role the state does not describe)
 // are listed as uncertain and fail only with Strict. The policy is read before the cluster,
 // so that an invalid policy costs no call.
-func Check(ctx context.Context, s Streams, o CheckOptions) int {
+func Check(ctx context.Context, s Streams, o CheckOptions) error {
 	if o.Policy == "" {
-		return fail(s, errors.New("check needs a policy file: pass --policy FILE"))
+		return errors.New("check needs a policy file: pass --policy FILE")
 	}
-	format, err := access.ParseFormat(o.Format)
+	format, err := output.Parse(o.Format, output.Text, output.JSON)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	p, err := policy.Load(o.Policy)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	st, opts, source, err := accessState(ctx, o.File, o.Connection)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	vs := policy.Check(access.Compute(st, opts), st, p)
 	result := policy.Result{Policy: p, Checked: source, Violations: vs, Strict: o.Strict}
-	if format == access.FormatJSON {
+	if format == output.JSON {
 		err = result.WriteJSON(s.Out)
 	} else {
 		err = result.WriteText(s.Out)
 	}
 	if err != nil {
-		return fail(s, fmt.Errorf("check: %w", err))
+		return fmt.Errorf("check: %w", err)
 	}
 	if result.Failed() {
-		return ExitViolations
+		return exit(ExitViolations)
 	}
-	return ExitOK
+	return nil
 }

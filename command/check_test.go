@@ -53,7 +53,7 @@ func TestCheck(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			pol := accessTempFile(t, "policy.yaml", tc.policy)
-			code, out, errs := accessRun(func(s Streams) int { return Check(context.Background(), s, CheckOptions{File: file, Policy: pol}) })
+			code, out, errs := accessRun(func(s Streams) error { return Check(context.Background(), s, CheckOptions{File: file, Policy: pol}) })
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errs)
 			}
@@ -66,7 +66,7 @@ func TestCheck(t *testing.T) {
 func TestCheckJSONAndArguments(t *testing.T) {
 	file := accessTempFile(t, "access.yaml", accessTestSpec)
 	pol := accessTempFile(t, "policy.yaml", checkTestPolicy)
-	code, out, _ := accessRun(func(s Streams) int {
+	code, out, _ := accessRun(func(s Streams) error {
 		return Check(context.Background(), s, CheckOptions{File: file, Policy: pol, Format: "json"})
 	})
 	var r struct {
@@ -84,7 +84,7 @@ func TestCheckJSONAndArguments(t *testing.T) {
 	if code != ExitViolations || r.Passed || len(r.Violations) != 1 || r.Violations[0].User != "boss" || r.Violations[0].Paths[0].Kind != "admin" {
 		t.Errorf("exit %d, report %+v", code, r)
 	}
-	if code, _, errs := accessRun(func(s Streams) int { return Check(context.Background(), s, CheckOptions{File: file}) }); code != ExitError || !strings.Contains(errs, "--policy") {
+	if code, _, errs := accessRun(func(s Streams) error { return Check(context.Background(), s, CheckOptions{File: file}) }); code != ExitError || !strings.Contains(errs, "--policy") {
 		t.Errorf("without a policy: exit %d, %q", code, errs)
 	}
 }

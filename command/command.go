@@ -3,7 +3,6 @@ package command
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-multierror"
@@ -12,18 +11,6 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
-)
-
-// Exit codes, the same for every command.
-const (
-	// ExitOK: success, or the cluster matches the file.
-	ExitOK = 0
-	// ExitError: an error; nothing more is said about the cluster.
-	ExitError = 1
-	// ExitChanges: changes are present (plan --detailed-exitcode, drift).
-	ExitChanges = 2
-	// ExitViolations: check found the policy violated (invalid input is ExitError).
-	ExitViolations = 3
 )
 
 // Streams are where a command reads and writes. Results go to Out, progress and errors to Err.
@@ -122,17 +109,6 @@ func (c Connection) client() (*milvus.Client, error) {
 
 // Version is the tool's version, set at build time with -ldflags "-X ...command.Version=...".
 var Version = "dev"
-
-// fail prints err (and a hint when the cause is known) and returns ExitError. Every error
-// reads the same way: "Error: message", or "Error: N problems:" and one "  - problem" per
-// line (problem.Format), whether it lists file problems or failed steps.
-func fail(s Streams, err error) int {
-	fmt.Fprintf(s.Err, "Error: %s\n", strings.TrimSpace(err.Error()))
-	if h := milvus.Hint(err); h != "" {
-		fmt.Fprintf(s.Err, "Hint: %s\n", h)
-	}
-	return ExitError
-}
 
 func (ses *session) textOptions(s Streams) plan.TextOptions {
 	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}

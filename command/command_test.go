@@ -1,6 +1,8 @@
 package command
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -34,5 +36,38 @@ func TestConnectionCheck(t *testing.T) {
 				t.Errorf("check = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestFlagCount(t *testing.T) {
+	args := []string{"milvus-rbac", "plan", "-f", "a.yaml", "--file=b.yaml", "--format", "json", "--", "-f"}
+	if n := flagCount(args, "f", "file"); n != 2 {
+		t.Errorf("flagCount = %d, want 2", n)
+	}
+	if flagOnCommandLine(args, "token") {
+		t.Error("token is not on the command line")
+	}
+}
+
+// TestApplyFileFromEnvironment: MILVUS_RBAC_FILE stands for a missing -f of apply, and not
+// beside --plan, whose saved plan names its spec file.
+func TestApplyFileFromEnvironment(t *testing.T) {
+	env := func(out *bytes.Buffer) Env {
+		return Env{Streams: Streams{In: strings.NewReader(""), Out: out, Err: out},
+			Getenv: func(k string) string {
+				if k == fileEnv {
+					return "from-env.yaml"
+				}
+				return ""
+			}}
+	}
+	var out bytes.Buffer
+	err := Run(context.Background(), env(&out), []string{"milvus-rbac", "apply", "--auto-approve"})
+	if err == nil || !strings.Contains(err.Error(), "from-env.yaml") {
+		t.Errorf("apply without -f: %v", err)
+	}
+	err = Run(context.Background(), env(&out), []string{"milvus-rbac", "apply", "--plan", "missing-plan.json"})
+	if err == nil || strings.Contains(err.Error(), "from-env.yaml") || !strings.Contains(err.Error(), "missing-plan.json") {
+		t.Errorf("apply --plan: %v", err)
 	}
 }

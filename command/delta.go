@@ -8,76 +8,16 @@ import (
 
 	"github.com/milvus-rbac/milvus-rbac/access"
 	"github.com/milvus-rbac/milvus-rbac/plan"
-	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
-// operatorNeeds are the privileges milvus-rbac's own runs need of the connecting user: reading
-// users, roles and groups, creating, dropping and granting them. A plan that takes one of them
-// from the connecting user is refused unless --allow-self-lockout.
-var operatorNeeds = []string{
-	"SelectOwnership", "CreateOwnership", "DropOwnership", "ManageOwnership", "UpdateUser",
-	"ListPrivilegeGroups", "CreatePrivilegeGroup", "DropPrivilegeGroup", "OperatePrivilegeGroup",
-}
-
-// models returns the effective-access models of the cluster before and after the plan,
-// computing them once, for the users whose access the plan may change and the connecting
-// user: the others' access is the same on both sides, and modelling 5,000 users costs seconds.
+// models returns the effective-access models of the cluster before and after the plan
+// (plan.AccessModels), computing them once, with the connecting user among the modelled.
 func (ses *session) models() (before, after *access.Model) {
 	if ses.before == nil {
 		opts := access.Options{BuiltinGroups: ses.live.BuiltinGroups}
-		next := plan.Simulate(ses.live.State, ses.plan)
-		users := touchedUsers(ses.live.State, next, ses.plan)
-		users[ses.client.User()] = true
-		ses.before = access.Compute(withUsers(ses.live.State, users), opts)
-		ses.after = access.Compute(withUsers(next, users), opts)
+		ses.before, ses.after = plan.AccessModels(ses.live.State, ses.plan, opts, ses.client.User())
 	}
 	return ses.before, ses.after
-}
-
-// touchedUsers are the users whose access p may change: those its steps name, those holding
-// (before or after) a role it changes, and those holding a role granted a group it changes.
-func touchedUsers(before, after *spec.State, p *plan.Plan) map[string]bool {
-	users, roles, groups := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, st := range p.Steps {
-		switch {
-		case st.Group != "":
-			groups[st.Group] = true
-		case st.Action == plan.GrantRole || st.Action == plan.RevokeRole || st.User != "":
-			users[st.User] = true
-		case st.Role != "":
-			roles[st.Role] = true
-		}
-	}
-	for _, s := range []*spec.State{before, after} {
-		for name, r := range s.Roles {
-			for _, g := range r.Grants {
-				if groups[g.Privilege] {
-					roles[name] = true
-				}
-			}
-		}
-	}
-	for _, s := range []*spec.State{before, after} {
-		for name, u := range s.Users {
-			for _, r := range u.Roles {
-				if roles[r] {
-					users[name] = true
-				}
-			}
-		}
-	}
-	return users
-}
-
-// withUsers is s with only the named users (roles and groups whole).
-func withUsers(s *spec.State, names map[string]bool) *spec.State {
-	out := &spec.State{Users: map[string]*spec.User{}, Roles: s.Roles, Groups: s.Groups}
-	for n := range names {
-		if u, ok := s.Users[n]; ok {
-			out.Users[n] = u
-		}
-	}
-	return out
 }
 
 // accessDelta is how the plan changes the effective access of each user.
@@ -87,22 +27,14 @@ func (ses *session) accessDelta() []access.UserDelta {
 }
 
 // lockout explains how the plan would take from the connecting user a privilege that
-// milvus-rbac needs to run (so that nobody could repair the cluster with it afterwards), or
-// returns "". root is never locked out: it passes every check.
+// milvus-rbac needs to run (access.LostOperatorNeeds), or returns "".
 func (ses *session) lockout() string {
-	user := ses.client.User()
-	if user == "" || user == spec.RootUser || ses.plan.Empty() {
+	if ses.plan.Empty() {
 		return ""
 	}
+	user := ses.client.User()
 	before, after := ses.models()
-	var lost []string
-	for _, p := range operatorNeeds {
-		had, _ := before.Can(user, p, "default", "*")
-		has, _ := after.Can(user, p, "default", "*")
-		if had && !has {
-			lost = append(lost, p)
-		}
-	}
+	lost := access.LostOperatorNeeds(before, after, user)
 	if len(lost) == 0 {
 		return ""
 	}

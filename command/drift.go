@@ -1,6 +1,27 @@
 package command
 
-import "context"
+import (
+	"context"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/milvus-rbac/milvus-rbac/output"
+)
+
+// NewCmdDrift is `drift`.
+func NewCmdDrift(e *Env) *cli.Command {
+	return &cli.Command{
+		Name:        "drift",
+		Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
+		Description: exitCodesHelp,
+		Flags: withConnection(fileFlag(), noColorFlag(), checkPasswordsFlag(),
+			formatFlag("`FORMAT` of the report: text or json")),
+		Action: e.action(func(c *cli.Context, s Streams) error {
+			return Drift(c.Context, s, DriftOptions{File: c.String("file"), Connection: connection(c, s), Format: c.String("format"),
+				CheckPasswords: c.Bool("check-passwords")})
+		}),
+	}
+}
 
 // DriftOptions are the options of `drift`.
 type DriftOptions struct {
@@ -16,29 +37,27 @@ type DriftOptions struct {
 // (listing what differs, including what the plan would not repair as the connecting user), 1
 // on error. Unlisted objects in adopt mode are unmanaged, not drift, and passwords are
 // compared only with CheckPasswords.
-func Drift(ctx context.Context, s Streams, o DriftOptions) int {
-	if o.Format == "" {
-		o.Format = FormatText
-	}
-	if err := checkFormat(o.Format, FormatText, FormatJSON); err != nil {
-		return fail(s, err)
+func Drift(ctx context.Context, s Streams, o DriftOptions) error {
+	format, err := output.Parse(o.Format, output.Text, output.JSON)
+	if err != nil {
+		return err
 	}
 	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
-	if o.Format == FormatJSON {
+	if format == output.JSON {
 		err = ses.document(true).Write(s.Out)
 	} else {
 		err = ses.plan.WriteDrift(s.Out, ses.textOptions(s))
 	}
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	// Not ses.plan.Empty(): a difference the plan will not repair as the connecting user
 	// (its own roles, its password) is drift too, whoever connects.
 	if len(ses.plan.Differences()) > 0 {
-		return ExitChanges
+		return exit(ExitChanges)
 	}
-	return ExitOK
+	return nil
 }

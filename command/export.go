@@ -7,9 +7,32 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
+
+// NewCmdExport is `export`.
+func NewCmdExport(e *Env) *cli.Command {
+	return &cli.Command{
+		Name:        "export",
+		Usage:       "write the live cluster as a spec file",
+		Description: exitCodesHelp,
+		Flags: withConnection(noColorFlag(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` instead of stdout (an existing file only with --force)"},
+			&cli.BoolFlag{Name: "force", Usage: "overwrite the --output file when it exists"},
+			&cli.StringSliceFlag{Name: "protect-user", Usage: "leave users matching `GLOB` out and protect them in the file"},
+			&cli.StringSliceFlag{Name: "protect-role", Usage: "leave roles matching `GLOB` out and protect them in the file"},
+		),
+		Action: e.action(func(c *cli.Context, s Streams) error {
+			return Export(c.Context, s, ExportOptions{
+				Connection: connection(c, s), Output: c.String("output"), Force: c.Bool("force"),
+				Protect: spec.Protect{Users: c.StringSlice("protect-user"), Roles: c.StringSlice("protect-role")},
+			})
+		}),
+	}
+}
 
 // ExportOptions are the options of `export`.
 type ExportOptions struct {
@@ -26,20 +49,20 @@ type ExportOptions struct {
 // Export writes the live cluster as a spec file: users (without passwords) and their roles,
 // roles and their grants, custom privilege groups. Built-ins and protected names are left
 // out, so that planning the file against the same cluster gives no changes.
-func Export(ctx context.Context, s Streams, o ExportOptions) int {
+func Export(ctx context.Context, s Streams, o ExportOptions) error {
 	toStdout := o.Output == "" || o.Output == "-"
 	if !toStdout && !o.Force {
 		if _, err := os.Stat(o.Output); err == nil {
-			return fail(s, fmt.Errorf("export: %s exists: nothing was written; pass --force to overwrite it (its comments and password references would be lost), or choose another -o", o.Output))
+			return fmt.Errorf("export: %s exists: nothing was written; pass --force to overwrite it (its comments and password references would be lost), or choose another -o", o.Output)
 		}
 	}
 	c, err := o.Connection.client()
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	live, err := readLive(ctx, c)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
 	// The schema reference must be right where the file lands: relative to the file's
@@ -50,16 +73,16 @@ func Export(ctx context.Context, s Streams, o ExportOptions) int {
 	out.NoSchemaComment = out.Schema == ""
 	if toStdout {
 		if err := spec.Encode(s.Out, out); err != nil {
-			return fail(s, fmt.Errorf("export: %w", err))
+			return fmt.Errorf("export: %w", err)
 		}
-		return ExitOK
+		return nil
 	}
 	if err := writeFile(o.Output, func(w io.Writer) error { return spec.Encode(w, out) }); err != nil {
-		return fail(s, fmt.Errorf("export: %w", err))
+		return fmt.Errorf("export: %w", err)
 	}
 	st := out.State
 	fmt.Fprintf(s.Err, "Wrote %s: %d users, %d roles, %d privilege groups.\n", o.Output, len(st.Users), len(st.Roles), len(st.Groups))
-	return ExitOK
+	return nil
 }
 
 // exported is live without built-ins and protected names.

@@ -4,29 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
-	"github.com/milvus-rbac/milvus-rbac/problem"
 )
-
-// Output formats of plan and drift.
-const (
-	FormatText     = "text"
-	FormatJSON     = "json"
-	FormatMarkdown = "markdown"
-	FormatDiff     = "diff"
-)
-
-// checkFormat refuses a format the command does not have.
-func checkFormat(format string, allowed ...string) error {
-	for _, a := range allowed {
-		if format == a {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown --format %q%s: use one of %s", format, problem.DidYouMean(format, allowed), strings.Join(allowed, ", "))
-}
 
 // meta is what a JSON document records about this session.
 func (ses *session) meta() plan.Meta {
@@ -48,17 +29,17 @@ func (ses *session) document(drift bool) *plan.Document {
 }
 
 // writePlan renders the session's plan in format.
-func (ses *session) writePlan(w io.Writer, s Streams, format string) error {
+func (ses *session) writePlan(w io.Writer, s Streams, format output.Format) error {
 	switch format {
-	case FormatJSON:
+	case output.JSON:
 		return ses.document(false).Write(w)
-	case FormatMarkdown:
+	case output.Markdown:
 		o := plan.MarkdownOptions{SpecName: ses.spec.Path}
 		if !ses.plan.Empty() {
 			o.Preface = ses.deltaMarkdown()
 		}
 		return ses.plan.WriteMarkdown(w, o)
-	case FormatDiff:
+	case output.Diff:
 		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, ses.textOptions(s))
 	default:
 		if err := ses.plan.WriteText(w, ses.textOptions(s)); err != nil {

@@ -4,7 +4,29 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/milvus-rbac/milvus-rbac/output"
 )
+
+// NewCmdPlan is `plan`.
+func NewCmdPlan(e *Env) *cli.Command {
+	return &cli.Command{
+		Name:        "plan",
+		Usage:       "show what apply would change on the cluster",
+		Description: exitCodesHelp,
+		Flags: withConnection(fileFlag(), noColorFlag(), checkPasswordsFlag(), allowLockoutFlag(),
+			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
+			formatFlag("`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"),
+			&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
+		Action: e.action(func(c *cli.Context, s Streams) error {
+			return Plan(c.Context, s, PlanOptions{File: c.String("file"), Connection: connection(c, s),
+				DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out"),
+				CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")})
+		}),
+	}
+}
 
 // PlanOptions are the options of `plan`.
 type PlanOptions struct {
@@ -25,32 +47,30 @@ type PlanOptions struct {
 }
 
 // Plan prints the plan that would make the cluster match the file, and saves it with --out.
-func Plan(ctx context.Context, s Streams, o PlanOptions) int {
-	if o.Format == "" {
-		o.Format = FormatText
-	}
-	if err := checkFormat(o.Format, FormatText, FormatJSON, FormatMarkdown, FormatDiff); err != nil {
-		return fail(s, err)
+func Plan(ctx context.Context, s Streams, o PlanOptions) error {
+	format, err := output.Parse(o.Format, output.Text, output.JSON, output.Markdown, output.Diff)
+	if err != nil {
+		return err
 	}
 	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
 	if err != nil {
-		return fail(s, err)
+		return err
 	}
 	if _, _, err := ses.passwords(); err != nil {
-		return fail(s, err)
+		return err
 	}
-	if err := ses.writePlan(s.Out, s, o.Format); err != nil {
-		return fail(s, err)
+	if err := ses.writePlan(s.Out, s, format); err != nil {
+		return err
 	}
 	ses.warnLimits(s)
 	if msg := ses.lockout(); msg != "" && !o.AllowSelfLockout {
-		return fail(s, fmt.Errorf("refused: %s", msg))
+		return fmt.Errorf("refused: %s", msg)
 	}
 	if o.Out != "" {
 		doc := ses.document(false)
 		doc.Spec.Path = specPathFrom(o.Out, ses.spec.Path)
 		if err := writeFile(o.Out, func(w io.Writer) error { return doc.Write(w) }); err != nil {
-			return fail(s, err)
+			return err
 		}
 		verb := "Saved the plan"
 		if ses.plan.Empty() {
@@ -59,7 +79,7 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 		s.logf("%s to %s: apply it with `milvus-rbac apply --plan %s`.\n", verb, o.Out, o.Out)
 	}
 	if o.DetailedExitCode && !ses.plan.Empty() {
-		return ExitChanges
+		return exit(ExitChanges)
 	}
-	return ExitOK
+	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/markdown/mdtest"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -62,26 +63,26 @@ func renderCase(t *testing.T, dir string, schema *jsonschema.Schema) {
 		token = strings.TrimSpace(string(data))
 	}
 	conn := Connection{URI: srv.URL, Token: token, Concurrency: 16, Timeout: 30 * time.Second}
-	run := func(want int, f func(Streams) int) string {
+	run := func(want int, f func(Streams) error) string {
 		t.Helper()
 		var out, errb bytes.Buffer
-		if code := f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb}); code != want {
-			t.Fatalf("exit %d, want %d\n%s%s", code, want, out.String(), errb.String())
+		if err := f(Streams{In: strings.NewReader(""), Out: &out, Err: &errb}); Code(err) != want {
+			t.Fatalf("exit %d (%v), want %d\n%s%s", Code(err), err, want, out.String(), errb.String())
 		}
 		return strings.ReplaceAll(out.String(), srv.URL, renderURI)
 	}
 	outputs := map[string]string{}
-	for _, format := range []string{FormatText, FormatMarkdown, FormatJSON, FormatDiff} {
-		outputs["plan."+map[string]string{FormatText: "txt", FormatMarkdown: "md", FormatJSON: "json", FormatDiff: "diff"}[format]] =
-			run(ExitOK, func(s Streams) int {
-				return Plan(context.Background(), s, PlanOptions{File: desired, Connection: conn, Format: format})
+	for _, format := range []output.Format{output.Text, output.Markdown, output.JSON, output.Diff} {
+		outputs["plan."+map[output.Format]string{output.Text: "txt", output.Markdown: "md", output.JSON: "json", output.Diff: "diff"}[format]] =
+			run(ExitOK, func(s Streams) error {
+				return Plan(context.Background(), s, PlanOptions{File: desired, Connection: conn, Format: string(format)})
 			})
 	}
-	outputs["drift.txt"] = run(ExitChanges, func(s Streams) int {
+	outputs["drift.txt"] = run(ExitChanges, func(s Streams) error {
 		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn})
 	})
-	outputs["drift.json"] = run(ExitChanges, func(s Streams) int {
-		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn, Format: FormatJSON})
+	outputs["drift.json"] = run(ExitChanges, func(s Streams) error {
+		return Drift(context.Background(), s, DriftOptions{File: desired, Connection: conn, Format: string(output.JSON)})
 	})
 	for _, name := range []string{"plan.json", "drift.json"} {
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(outputs[name]))

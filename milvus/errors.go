@@ -1,16 +1,11 @@
 package milvus
 
 import (
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
-	"syscall"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 )
@@ -160,33 +155,8 @@ func Hint(err error) string {
 }
 
 func transportHint(te *TransportError) string {
-	var (
-		unknownCA x509.UnknownAuthorityError
-		hostErr   x509.HostnameError
-		invalid   x509.CertificateInvalidError
-		record    tls.RecordHeaderError
-		dnsErr    *net.DNSError
-		netErr    net.Error
-	)
-	switch {
-	case errors.Is(te.Err, context.Canceled):
-		return ""
-	case errors.Is(te.Err, ErrDeadline):
-		return "the run took longer than its deadline: raise --deadline, or check why calls are slow"
-	case errors.Is(te.Err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("is Milvus running at %s? set --uri or MILVUS_URI", te.URI)
-	case errors.As(te.Err, &unknownCA):
-		return "the server's certificate is signed by an unknown authority: pass its CA certificate with --ca-cert"
-	case errors.As(te.Err, &hostErr):
-		return "the server's certificate is not valid for " + te.Host + ": use a host name the certificate names in --uri"
-	case errors.As(te.Err, &invalid):
-		return "the server's certificate is not valid (expired, or not for server use): fix the certificate or pass the right CA with --ca-cert"
-	case errors.As(te.Err, &record) || strings.Contains(te.Err.Error(), "server gave HTTP response to HTTPS client"):
-		return "the server does not speak TLS there: use http:// in --uri"
-	case errors.As(te.Err, &dnsErr):
-		return "cannot resolve " + te.Host + ": check the host in --uri or MILVUS_URI"
-	case errors.Is(te.Err, context.DeadlineExceeded) || (errors.As(te.Err, &netErr) && netErr.Timeout()):
-		return fmt.Sprintf("no answer in time: check that %s is reachable and healthy, or raise the timeout", te.URI)
+	if p := te.policy(); p.hint != nil {
+		return p.hint(te)
 	}
 	return ""
 }
@@ -210,7 +180,7 @@ func apiHint(ae *APIError) string {
 		return "the connecting user lacks a privilege this call needs: grant its role ClusterAdmin, or give it the admin role"
 	case ae.HTTPStatus == http.StatusNotFound:
 		return fmt.Sprintf("the server has no %s endpoint: it is not Milvus REST API v2 (Milvus 2.4 or later, path %s), or it is too old for this call", ae.Endpoint, BasePath)
-	case ae.HTTPStatus == http.StatusRequestTimeout || ae.Code == 10001:
+	case ae.HTTPStatus == http.StatusRequestTimeout || ae.Code == codeRequestTimeout:
 		return "the server timed the call out: retry, or raise the timeout"
 	case ae.HTTPStatus == http.StatusBadRequest && strings.Contains(ae.Message, "HTTPS server"):
 		return "the server speaks TLS: use https:// in --uri"

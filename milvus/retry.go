@@ -2,18 +2,14 @@ package milvus
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -156,25 +152,8 @@ func (c *Client) transient(ctx context.Context, err error) (retry, ambiguous boo
 	if !errors.As(err, &te) {
 		return false, false
 	}
-	var (
-		unknownCA x509.UnknownAuthorityError
-		hostErr   x509.HostnameError
-		invalid   x509.CertificateInvalidError
-		record    tls.RecordHeaderError
-		dnsErr    *net.DNSError
-		opErr     *net.OpError
-	)
-	switch {
-	case errors.Is(te.Err, context.Canceled),
-		errors.As(te.Err, &unknownCA), errors.As(te.Err, &hostErr), errors.As(te.Err, &invalid),
-		errors.As(te.Err, &record), strings.Contains(te.Err.Error(), "server gave HTTP response to HTTPS client"):
-		return false, false
-	case errors.As(te.Err, &dnsErr):
-		return !dnsErr.IsNotFound, false
-	case errors.Is(te.Err, syscall.ECONNREFUSED), errors.As(te.Err, &opErr) && opErr.Op == "dial":
-		return true, false // the request never left
-	}
-	return true, true
+	p := te.policy()
+	return p.retry, p.ambiguous
 }
 
 // codeRequestTimeout is the REST layer's "request timeout" (HTTP 408, or in an envelope).

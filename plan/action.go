@@ -38,26 +38,27 @@ func (a Action) Phase() int {
 	return -1
 }
 
-// Kind is the summary bucket of an action: "create", "change", "grant", "revoke" or "drop".
-func (a Action) Kind() string {
+// Kind is the summary bucket of an action; 0 for an unknown action.
+func (a Action) Kind() Kind {
 	switch a {
 	case CreatePrivilegeGroup, CreateRole, CreateUser:
-		return "create"
+		return KindCreate
 	case UpdatePassword:
-		return "change"
+		return KindChange
 	case AddPrivilegesToGroup, GrantPrivilege, GrantRole:
-		return "grant"
+		return KindGrant
 	case RevokeRole, RevokePrivilege, RemovePrivilegesFromGroup:
-		return "revoke"
-	default:
-		return "drop"
+		return KindRevoke
+	case DropUser, DropRole, DropPrivilegeGroup:
+		return KindDrop
 	}
+	return 0
 }
 
 // Destructive reports whether the action takes access away or deletes an object.
 func (a Action) Destructive() bool {
 	k := a.Kind()
-	return k == "revoke" || k == "drop"
+	return k == KindRevoke || k == KindDrop
 }
 
 // Symbol is the marker shown before a step: "+" for what gives, "-" for what takes away, "~"
@@ -66,7 +67,7 @@ func (a Action) Symbol() string {
 	switch {
 	case a.Destructive():
 		return "-"
-	case a.Kind() == "change":
+	case a.Kind() == KindChange:
 		return "~"
 	}
 	return "+"

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/go-multierror"
 
@@ -36,6 +37,7 @@ func Diff(s *spec.Spec, live *spec.State, opts Options) (*Plan, error) {
 		d.plan.Mode = spec.ModeAdopt
 	}
 	d.liveRoles = live.RoleNames()
+	d.scope()
 	d.check()
 	if d.errs != nil {
 		return nil, d.errs.ErrorOrNil()
@@ -59,6 +61,43 @@ type differ struct {
 	liveRoles []string
 	// keptHolders maps a live role to the first untouchable user holding it (roleHolderKept).
 	keptHolders map[string]string
+	// drop are the live objects the plan drops (scope), and dropRole its roles as a set; a
+	// drop may still be kept for a user who holds the object.
+	drop     objects
+	dropRole map[string]bool
+}
+
+// objects is one list of names per kind of object.
+type objects struct{ users, roles, groups []string }
+
+// scope works out, once, which live objects are outside the file. Of all the live objects (the
+// cluster's), the managed ones are those no protect rule matches (built-ins included: the
+// spec's protect rules always match them); the wanted ones are those the file lists. The
+// managed objects that are not wanted are dropped in authoritative mode and reported as
+// unmanaged in the others.
+func (d *differ) scope() {
+	extra := objects{
+		users:  unlisted(d.live.UserNames(), d.want.Users, d.protect.User),
+		roles:  unlisted(d.liveRoles, d.want.Roles, d.protect.Role),
+		groups: unlisted(d.live.GroupNames(), d.want.Groups, d.protect.Group),
+	}
+	if d.mode != spec.ModeAuthoritative {
+		d.plan.Unmanaged = Unmanaged{Users: extra.users, Roles: extra.roles, Groups: extra.groups}
+		return
+	}
+	d.drop, d.dropRole = extra, set(extra.roles)
+}
+
+// unlisted are the names of all that are neither wanted nor protected, in all's order; nil
+// when none.
+func unlisted[V any](all []string, wanted map[string]V, protected func(string) bool) []string {
+	var out []string
+	for _, name := range all {
+		if _, listed := wanted[name]; !listed && !protected(name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func (d *differ) add(s Step) { d.plan.Steps = append(d.plan.Steps, s) }
@@ -149,14 +188,7 @@ func (d *differ) groups() {
 			d.add(Step{Action: RemovePrivilegesFromGroup, Group: name, Privileges: rm})
 		}
 	}
-	for _, name := range d.live.GroupNames() {
-		if _, listed := d.want.Groups[name]; listed || d.protect.Group(name) {
-			continue
-		}
-		if d.mode != spec.ModeAuthoritative {
-			d.plan.Unmanaged.Groups = append(d.plan.Unmanaged.Groups, name)
-			continue
-		}
+	for _, name := range d.drop.groups {
 		if holder := d.groupHolderKept(name); holder != "" {
 			because, who := KeptForProtected, holder
 			if u := d.roleHolderKept(holder); u != "" && !d.protect.Role(holder) {
@@ -203,14 +235,7 @@ func (d *differ) roles() {
 		}
 		d.grants(name, want, live.Grants)
 	}
-	for _, name := range d.live.RoleNames() {
-		if _, listed := d.want.Roles[name]; listed || d.protect.Role(name) {
-			continue
-		}
-		if d.mode != spec.ModeAuthoritative {
-			d.plan.Unmanaged.Roles = append(d.plan.Unmanaged.Roles, name)
-			continue
-		}
+	for _, name := range d.drop.roles {
 		if holder := d.roleHolderKept(name); holder != "" {
 			d.keep(Step{Action: DropRole, Role: name}, d.because(holder), holder,
 				"role %s is not dropped: user %s holds it and %s", name, holder, d.whyUserKept(holder))
@@ -226,12 +251,7 @@ func (d *differ) roles() {
 }
 
 // roleDropped reports whether the plan drops live role r.
-func (d *differ) roleDropped(r string) bool {
-	if _, listed := d.want.Roles[r]; listed || d.protect.Role(r) || d.mode != spec.ModeAuthoritative {
-		return false
-	}
-	return d.roleHolderKept(r) == ""
-}
+func (d *differ) roleDropped(r string) bool { return d.dropRole[r] && d.roleHolderKept(r) == "" }
 
 // roleHolderKept names a user who holds live role r and must keep it: a protected one first,
 // else the connecting user. Dropping the role would take it from them. A protected holder
@@ -268,14 +288,8 @@ func (d *differ) whyUserKept(u string) string {
 
 // grants adds the steps that turn the live grants of role into want (both with companions).
 func (d *differ) grants(role string, want, live []spec.Grant) {
-	liveSet := set(live)
 	wantSet := set(want)
-	var grant []spec.Grant
-	for _, g := range want {
-		if !liveSet[g] {
-			grant = append(grant, g)
-		}
-	}
+	grant := minus(want, live)
 	grantSet := set(grant)
 	for _, g := range grant {
 		if impliedBy(g, grantSet) {
@@ -296,13 +310,8 @@ func (d *differ) grants(role string, want, live []spec.Grant) {
 // grant whose parent is revoked too); the caller adds them to the plan, or to what it skips
 // or keeps.
 func (d *differ) revokes(role string, live []spec.Grant, keep map[spec.Grant]bool) []Step {
-	var revoke []spec.Grant
 	var out []Step
-	for _, g := range live {
-		if !keep[g] {
-			revoke = append(revoke, g)
-		}
-	}
+	revoke := slices.DeleteFunc(slices.Clone(live), func(g spec.Grant) bool { return keep[g] })
 	revokeSet := set(revoke)
 	for _, g := range revoke {
 		if impliedBy(g, revokeSet) {
@@ -352,19 +361,13 @@ func (d *differ) users() {
 			d.add(Step{Action: RevokeRole, User: name, Role: r})
 		}
 	}
-	for _, name := range d.live.UserNames() {
-		if _, listed := d.want.Users[name]; listed || d.protect.User(name) {
-			continue
-		}
-		switch {
-		case d.mode != spec.ModeAuthoritative:
-			d.plan.Unmanaged.Users = append(d.plan.Unmanaged.Users, name)
-		case name == d.opts.ConnectedUser:
+	for _, name := range d.drop.users {
+		if name == d.opts.ConnectedUser {
 			d.keep(Step{Action: DropUser, User: name}, KeptForConnectedUser, name,
 				"user %s is not dropped: it is the user milvus-rbac connects as", name)
-		default:
-			d.add(Step{Action: DropUser, User: name})
+			continue
 		}
+		d.add(Step{Action: DropUser, User: name})
 	}
 }
 
@@ -426,9 +429,9 @@ func set[T comparable](xs []T) map[T]bool {
 }
 
 // minus returns the elements of a not in b, in a's order.
-func minus(a, b []string) []string {
+func minus[T comparable](a, b []T) []T {
 	in := set(b)
-	var out []string
+	var out []T
 	for _, x := range a {
 		if !in[x] {
 			out = append(out, x)

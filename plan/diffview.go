@@ -32,7 +32,7 @@ func (p *Plan) WriteDiff(w io.Writer, desired, live *spec.State, o TextOptions) 
 		if err != nil {
 			return err
 		}
-		label := strings.ReplaceAll(obj.kind, " ", "_") + "/" + obj.name
+		label := strings.ReplaceAll(obj.kind.String(), " ", "_") + "/" + obj.name
 		fmt.Fprintf(&b, "--- live/%s\n+++ desired/%s\n", label, label)
 		lines := lineDiff(before, after)
 		for _, st := range obj.steps {
@@ -67,25 +67,27 @@ func passwordLine(s Step) string {
 }
 
 // objectYAML renders one object of s as it would stand in a spec file; "" when s lacks it.
-func objectYAML(s *spec.State, kind, name string) (string, error) {
+func objectYAML(s *spec.State, kind ObjectKind, name string) (string, error) {
 	var buf bytes.Buffer
 	var err error
 	switch kind {
-	case "privilege group":
+	case ObjectGroup:
 		if g, ok := s.Groups[name]; ok {
 			err = spec.EncodeGroup(&buf, g)
 		}
-	case "role":
+	case ObjectRole:
 		if r, ok := s.Roles[name]; ok {
 			err = spec.EncodeRole(&buf, r, s.Groups)
 		}
-	default:
+	case ObjectUser:
 		if u, ok := s.Users[name]; ok {
 			// Only what is compared with the cluster: the password sources (password,
 			// previous_password) live in the file alone, so showing them would look like a
 			// change. A password change shows as its own line (passwordLine).
 			err = spec.EncodeUser(&buf, &spec.User{Name: u.Name, Roles: u.Roles})
 		}
+	default:
+		err = fmt.Errorf("unknown object kind %d", int(kind))
 	}
 	if err != nil {
 		return "", fmt.Errorf("render %s %s: %w", kind, name, err)

@@ -8,10 +8,10 @@ import (
 
 // Difference is one way the cluster differs from the file, as drift reports it.
 type Difference struct {
-	// Kind is "missing" (the file has it, the cluster does not), "extra" (the cluster has
-	// it within the file's scope, the file does not) or "changed" (a password that does not
-	// log in, with --check-passwords).
-	Kind string `json:"kind"`
+	// Kind is Missing (the file has it, the cluster does not), Extra (the cluster has it
+	// within the file's scope, the file does not) or Changed (a password that does not log
+	// in, with --check-passwords).
+	Kind DriftKind `json:"kind"`
 	// What names the difference: "user alice", "Search on default.books for role reader".
 	What string `json:"what"`
 	// Step is the step of the plan that would repair it.
@@ -45,15 +45,15 @@ func (k Kept) notFixed() string {
 	return fmt.Sprintf("not fixed while milvus-rbac connects as user %s, which it never drops, strips of a role or gives a new password: run drift and apply as another user, or change the file", k.Who)
 }
 
-// driftKind reads a step as drift: "missing", "extra" or "changed".
-func (s Step) driftKind() string {
+// driftKind reads a step as drift: Missing, Extra or Changed.
+func (s Step) driftKind() DriftKind {
 	switch {
 	case s.Action.Destructive():
-		return "extra"
-	case s.Action.Kind() == "change" || len(s.Replace) > 0:
-		return "changed"
+		return Extra
+	case s.Action.Kind() == KindChange || len(s.Replace) > 0:
+		return Changed
 	}
-	return "missing"
+	return Missing
 }
 
 // noun names what a step creates or removes.
@@ -71,9 +71,10 @@ func (s Step) noun() string {
 		return "user " + s.User
 	case UpdatePassword:
 		return "password of user " + s.User + " (the file's password does not log in)"
-	default:
+	case GrantRole, RevokeRole:
 		return fmt.Sprintf("role %s of user %s", s.Role, s.User)
 	}
+	return string(s.Action)
 }
 
 // WriteDrift renders p as a drift report: what is missing and what is extra, what is left
@@ -85,7 +86,7 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 		name = "the spec file"
 	}
 	diffs := p.Differences()
-	count := map[string]int{}
+	count := map[DriftKind]int{}
 	if len(diffs) == 0 {
 		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", name)
 	} else {
@@ -93,10 +94,10 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 		for i, d := range diffs {
 			count[d.Kind]++
 			code := ansiRed
-			if d.Kind != "extra" {
+			if d.Kind != Extra {
 				code = ansiYellow
 			}
-			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind)), d.What)
+			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind.String())), d.What)
 			// Said once under a run of differences that share it (a role and its grants).
 			if d.NotFixed != "" && (i+1 == len(diffs) || diffs[i+1].NotFixed != d.NotFixed) {
 				fmt.Fprintf(&b, "          %s\n", d.NotFixed)
@@ -106,9 +107,9 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 	}
 	p.writeNotes(&b, o, true)
 	if len(diffs) > 0 {
-		line := fmt.Sprintf("Drift: %d missing, %d extra", count["missing"], count["extra"])
-		if count["changed"] > 0 {
-			line += fmt.Sprintf(", %d changed", count["changed"])
+		line := fmt.Sprintf("Drift: %d missing, %d extra", count[Missing], count[Extra])
+		if count[Changed] > 0 {
+			line += fmt.Sprintf(", %d changed", count[Changed])
 		}
 		fmt.Fprintf(&b, "%s.\n", line)
 	}

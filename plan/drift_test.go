@@ -15,7 +15,7 @@ import (
 func whats(p *Plan) []string {
 	out := []string{}
 	for _, d := range p.Differences() {
-		out = append(out, d.Kind+" "+d.What)
+		out = append(out, d.Kind.String()+" "+d.What)
 	}
 	return out
 }

@@ -4,21 +4,28 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
-// FormatVersion is the version of the JSON plan document. Minor versions add fields; a new
-// major version means consumers must refuse the document. docs/plan-format.md describes it.
-const FormatVersion = "1.1"
+// FormatVersion is the version of the JSON plan document (output.PlanVersion). Minor versions
+// add fields; a new major version means consumers must refuse the document.
+// docs/plan-format.md describes it.
+const FormatVersion = output.PlanVersion
+
+// The kinds of Document.
+const (
+	DocumentPlan  = "plan"
+	DocumentDrift = "drift"
+)
 
 // Document is the versioned JSON form of a plan (plan --format json, plan --out) or of a drift
 // report (drift --format json). It never holds a secret: a created user's password appears as
 // the reference to its environment variable or file.
 type Document struct {
 	FormatVersion string `json:"format_version"`
-	// Kind is "plan" or "drift".
+	// Kind is DocumentPlan or DocumentDrift.
 	Kind        string    `json:"kind"`
 	ToolVersion string    `json:"tool_version"`
 	Spec        SpecRef   `json:"spec"`
@@ -91,18 +98,18 @@ type Meta struct {
 // connecting user included, and the summary counts them.
 func NewDocument(p *Plan, m Meta, drift bool) *Document {
 	d := &Document{
-		FormatVersion: FormatVersion, Kind: "plan", ToolVersion: m.ToolVersion,
+		FormatVersion: FormatVersion, Kind: DocumentPlan, ToolVersion: m.ToolVersion,
 		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.KeptNotes(),
 		CheckPasswords: m.CheckPasswords,
 		Summary:        Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
 	}
 	if drift {
-		d.Kind = "drift"
+		d.Kind = DocumentDrift
 		diffs := p.Differences()
 		counted := &Plan{}
 		for _, df := range diffs {
 			d.Steps = append(d.Steps, DocStep{Step: df.Step, Destructive: df.Step.Destructive(), Description: df.Step.Description(),
-				Drift: df.Kind, NotFixed: df.NotFixed})
+				Drift: df.Kind.String(), NotFixed: df.NotFixed})
 			counted.Steps = append(counted.Steps, df.Step)
 		}
 		d.Summary = Summary{Counts: counted.Counts(), Destructive: len(counted.Destructive()), Total: len(diffs), Changes: len(diffs) > 0}
@@ -136,12 +143,10 @@ func ReadDocument(r io.Reader) (*Document, error) {
 	if err := json.NewDecoder(r).Decode(&d); err != nil {
 		return nil, fmt.Errorf("decode plan: %w", err)
 	}
-	major, _, _ := strings.Cut(d.FormatVersion, ".")
-	want, _, _ := strings.Cut(FormatVersion, ".")
-	if major != want {
+	if want := output.Major(FormatVersion); output.Major(d.FormatVersion) != want {
 		return nil, fmt.Errorf("plan format_version %q is not supported: this milvus-rbac reads %s.x", d.FormatVersion, want)
 	}
-	if d.Kind != "plan" {
+	if d.Kind != DocumentPlan {
 		return nil, fmt.Errorf("the document is a %q, not a plan", d.Kind)
 	}
 	for i, s := range d.Steps {

@@ -1,8 +1,9 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
@@ -115,16 +116,18 @@ func (s Step) symbol() string {
 // Destructive reports whether the step takes access away or deletes an object.
 func (s Step) Destructive() bool { return s.Action.Destructive() || len(s.Replace) > 0 }
 
-// Object names the object a step belongs to, for grouping: "user alice".
-func (s Step) Object() (kind, name string) {
+// Object names the object a step belongs to, for grouping: (ObjectUser, "alice"). The kind
+// is 0 for an unknown action.
+func (s Step) Object() (kind ObjectKind, name string) {
 	switch s.Action {
 	case CreatePrivilegeGroup, AddPrivilegesToGroup, RemovePrivilegesFromGroup, DropPrivilegeGroup:
-		return "privilege group", s.Group
+		return ObjectGroup, s.Group
 	case CreateRole, GrantPrivilege, RevokePrivilege, DropRole:
-		return "role", s.Role
-	default:
-		return "user", s.User
+		return ObjectRole, s.Role
+	case CreateUser, UpdatePassword, GrantRole, RevokeRole, DropUser:
+		return ObjectUser, s.User
 	}
+	return 0, ""
 }
 
 // Description says what the step does, in the words of a reviewer, without any secret.
@@ -241,15 +244,15 @@ func (p *Plan) Counts() Counts {
 	var c Counts
 	for _, s := range p.Steps {
 		switch s.Action.Kind() {
-		case "create":
+		case KindCreate:
 			c.Create++
-		case "change":
+		case KindChange:
 			c.Change++
-		case "grant":
+		case KindGrant:
 			c.Grant++
-		case "revoke":
+		case KindRevoke:
 			c.Revoke++
-		default:
+		case KindDrop:
 			c.Drop++
 		}
 	}
@@ -270,12 +273,8 @@ func (p *Plan) Destructive() []Step {
 // sortSteps orders steps by phase, then by object, then by their details, so that two plans of
 // the same input are identical.
 func sortSteps(steps []Step) {
-	sort.SliceStable(steps, func(i, j int) bool {
-		a, b := steps[i], steps[j]
-		if pa, pb := a.Action.Phase(), b.Action.Phase(); pa != pb {
-			return pa < pb
-		}
-		return a.sortKey() < b.sortKey()
+	slices.SortStableFunc(steps, func(a, b Step) int {
+		return cmp.Or(cmp.Compare(a.Action.Phase(), b.Action.Phase()), cmp.Compare(a.sortKey(), b.sortKey()))
 	})
 }
 

@@ -1,9 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -34,18 +35,23 @@ func paint(on bool, code, s string) string {
 
 // objectSteps is the steps of one object, in plan order.
 type objectSteps struct {
-	kind, name string
-	steps      []Step
+	kind  ObjectKind
+	name  string
+	steps []Step
 }
 
 // byObject groups steps by the object they change: privilege groups, then roles, then users,
 // each by name, keeping plan order inside an object.
 func byObject(steps []Step) []objectSteps {
-	index := map[string]int{}
+	type key struct {
+		kind ObjectKind
+		name string
+	}
+	index := map[key]int{}
 	var out []objectSteps
 	for _, s := range steps {
 		kind, name := s.Object()
-		key := kind + "\x00" + name
+		key := key{kind, name}
 		i, ok := index[key]
 		if !ok {
 			i = len(out)
@@ -54,12 +60,8 @@ func byObject(steps []Step) []objectSteps {
 		}
 		out[i].steps = append(out[i].steps, s)
 	}
-	rank := map[string]int{"privilege group": 0, "role": 1, "user": 2}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].kind != out[j].kind {
-			return rank[out[i].kind] < rank[out[j].kind]
-		}
-		return out[i].name < out[j].name
+	slices.SortStableFunc(out, func(a, b objectSteps) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.name, b.name))
 	})
 	return out
 }
@@ -68,13 +70,11 @@ func byObject(steps []Step) []objectSteps {
 // "~ kind name" line for an object that is changed in place.
 func (o objectSteps) head() (symbol, text string, rest []Step) {
 	for i, s := range o.steps {
-		switch s.Action {
-		case CreatePrivilegeGroup, CreateRole, CreateUser, DropPrivilegeGroup, DropRole, DropUser:
-			rest = append(append([]Step(nil), o.steps[:i]...), o.steps[i+1:]...)
-			return s.Action.Symbol(), s.Description(), rest
+		if k := s.Action.Kind(); k == KindCreate || k == KindDrop {
+			return s.Action.Symbol(), s.Description(), slices.Delete(slices.Clone(o.steps), i, i+1)
 		}
 	}
-	return "~", "change " + o.kind + " " + o.name, o.steps
+	return "~", "change " + o.kind.String() + " " + o.name, o.steps
 }
 
 // short describes a step under its object's head line, without repeating the object; a

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/output"
 )
 
 // FormatVersion is the format_version of the JSON document of Result.WriteJSON; it follows
 // the versioning rule of every JSON document milvus-rbac writes (docs/json-formats.md).
-const FormatVersion = "1.0"
+const FormatVersion = output.CheckVersion
 
 // Result is the outcome of checking one state (a spec file or a cluster) against a policy.
 type Result struct {

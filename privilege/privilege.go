@@ -1,6 +1,8 @@
 package privilege
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -125,14 +127,7 @@ func Known(name string) bool {
 }
 
 // Names returns every known privilege and built-in group name, sorted.
-func Names() []string {
-	out := make([]string, 0, len(objectTypeOf))
-	for n := range objectTypeOf {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+func Names() []string { return slices.Sorted(maps.Keys(objectTypeOf)) }
 
 // NamesOf returns the known names whose object type is objectType, sorted.
 func NamesOf(objectType string) []string {

@@ -1,4 +1,4 @@
-package command
+package plan
 
 import (
 	"path/filepath"
@@ -7,14 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/milvus-rbac/milvus-rbac/access"
-	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
 // TestDeltaOfTouchedUsersIsTheWholeDelta checks, on every golden case, that modelling only the
 // users a plan touches gives the same access delta as modelling everyone.
 func TestDeltaOfTouchedUsersIsTheWholeDelta(t *testing.T) {
-	dirs, _ := filepath.Glob("../plan/testdata/golden/*")
+	dirs, _ := filepath.Glob("testdata/golden/*")
 	if len(dirs) < 15 {
 		t.Fatalf("golden cases: %v", dirs)
 	}
@@ -33,14 +32,12 @@ func TestDeltaOfTouchedUsersIsTheWholeDelta(t *testing.T) {
 			live := seed.State
 			live.Users[spec.RootUser] = &spec.User{Name: spec.RootUser}
 			live.Roles[spec.AdminRole] = &spec.Role{Name: spec.AdminRole}
-			p, err := plan.Diff(desired, live, plan.Options{})
+			p, err := Diff(desired, live, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			next := plan.Simulate(live, p)
-			whole := access.Delta(access.Compute(live, access.Options{}), access.Compute(next, access.Options{}))
-			users := touchedUsers(live, next, p)
-			part := access.Delta(access.Compute(withUsers(live, users), access.Options{}), access.Compute(withUsers(next, users), access.Options{}))
+			whole := access.Delta(access.Compute(live, access.Options{}), access.Compute(Simulate(live, p), access.Options{}))
+			part := access.Delta(AccessModels(live, p, access.Options{}))
 			if d := cmp.Diff(whole, part); d != "" {
 				t.Errorf("delta of touched users differs (-whole +touched):\n%s", d)
 			}
