@@ -72,11 +72,17 @@ func (c *cluster) interrupt(t *testing.T, after string, env []string, args ...st
 	var out bytes.Buffer
 	var errb lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	calls := 0
+	if c.Emu != nil {
+		calls = c.Emu.TotalCalls()
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Wait until the process is at work: it has printed after, and it has called the cluster
+	// (so its signal handler is in place; a SIGINT before that would just kill it).
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(errb.String(), after) && time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && (!strings.Contains(errb.String(), after) || (c.Emu != nil && c.Emu.TotalCalls() == calls)) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(50 * time.Millisecond) // let the process block in a call
