@@ -79,16 +79,14 @@ func (s *Server) resolveAlias(db, name string) (string, *apiError) {
 	return name, nil
 }
 
-// visibleDatabases is rootcoord's getCurrentUserVisibleDatabases: every database for root,
-// admin and a server without authorization; else the databases of the grants of the caller's
-// roles (public left out), all of them as soon as one grant is on "*". It looks the roles up as
+// callerGrants are the grants of the caller's roles (public left out), or all=true for root,
+// admin and a server without authorization, which see everything. It looks the roles up as
 // users/describe does, so on releases that answer "" role names (userRoles) it asks for the
 // grants of role "" and fails as MetaTable.SelectGrant does (65535).
-func (s *Server) visibleDatabases(c *caller) (all bool, dbs map[string]bool, e *apiError) {
+func (s *Server) callerGrants(c *caller) (all bool, grants []grantKey, e *apiError) {
 	if s.opts.AuthorizationDisabled || c.user == rootUser {
 		return true, nil, nil
 	}
-	dbs = map[string]bool{}
 	for _, name := range s.userRoles(c.user) {
 		switch name {
 		case adminRole:
@@ -98,16 +96,27 @@ func (s *Server) visibleDatabases(c *caller) (all bool, dbs map[string]bool, e *
 		case "":
 			return false, nil, fail(codeUnexpected, "the role entity in the grant entity is invalid")
 		}
-		r, ok := s.st.roles[name]
-		if !ok {
-			continue
+		if r, ok := s.st.roles[name]; ok {
+			grants = append(grants, r.sortedGrants()...)
 		}
-		for _, k := range r.sortedGrants() {
-			if k.db == privilege.Wildcard {
-				return true, nil, nil
-			}
-			dbs[k.db] = true
+	}
+	return false, grants, nil
+}
+
+// visibleDatabases is rootcoord's getCurrentUserVisibleDatabases: every database for those
+// callerGrants lets see all; else the databases of the caller's grants, all of them as soon as
+// one grant is on "*".
+func (s *Server) visibleDatabases(c *caller) (all bool, dbs map[string]bool, e *apiError) {
+	all, grants, e := s.callerGrants(c)
+	if all || e != nil {
+		return all, nil, e
+	}
+	dbs = map[string]bool{}
+	for _, k := range grants {
+		if k.db == privilege.Wildcard {
+			return true, nil, nil
 		}
+		dbs[k.db] = true
 	}
 	return false, dbs, nil
 }
@@ -116,41 +125,28 @@ func (s *Server) visibleDatabases(c *caller) (all bool, dbs map[string]bool, e *
 // objects of the caller's Collection grants there (and of its collection-level or custom group
 // grants), every collection for a Global grant of All or a grant on "*".
 func (s *Server) visibleCollections(c *caller, db string) (all bool, names map[string]bool, e *apiError) {
-	if s.opts.AuthorizationDisabled || c.user == rootUser {
-		return true, nil, nil
+	all, grants, e := s.callerGrants(c)
+	if all || e != nil {
+		return all, nil, e
 	}
 	names = map[string]bool{}
-	for _, name := range s.userRoles(c.user) {
-		switch name {
-		case adminRole:
+	for _, k := range grants {
+		if k.db != db && k.db != privilege.Wildcard {
+			continue
+		}
+		if k.objectType == privilege.ObjectGlobal && k.privilege == "All" {
 			return true, nil, nil
-		case publicRole:
-			continue
-		case "":
-			return false, nil, fail(codeUnexpected, "the role entity in the grant entity is invalid")
 		}
-		r, ok := s.st.roles[name]
-		if !ok {
-			continue
-		}
-		for _, k := range r.sortedGrants() {
-			if k.db != db && k.db != privilege.Wildcard {
+		if k.objectType != privilege.ObjectCollection {
+			_, custom := s.st.groups[k.privilege]
+			if !custom && privilege.GroupLevel(k.privilege) != privilege.LevelCollection {
 				continue
 			}
-			if k.objectType == privilege.ObjectGlobal && k.privilege == "All" {
-				return true, nil, nil
-			}
-			if k.objectType != privilege.ObjectCollection {
-				_, custom := s.st.groups[k.privilege]
-				if !custom && privilege.GroupLevel(k.privilege) != privilege.LevelCollection {
-					continue
-				}
-			}
-			if k.object == privilege.Wildcard {
-				return true, nil, nil
-			}
-			names[k.object] = true
 		}
+		if k.object == privilege.Wildcard {
+			return true, nil, nil
+		}
+		names[k.object] = true
 	}
 	return false, names, nil
 }
