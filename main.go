@@ -100,11 +100,7 @@ func refuseRepeatedFlags(c *cli.Context, args []string) error {
 
 // repeatedFlag is the error of a single-valued flag given n times.
 func repeatedFlag(name string, n int) error {
-	msg := fmt.Sprintf("--%s is given %d times; it takes one value", name, n)
-	if name == "file" {
-		msg += ": milvus-rbac reads one spec file per run (merging several files is not supported yet); pass one -f"
-	}
-	return errors.New(msg)
+	return fmt.Errorf("--%s is given %d times; it takes one value", name, n)
 }
 
 // connFlags are the flags of every command that talks to a cluster.
@@ -143,7 +139,12 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	ctx := in.ctx
 
-	fileFlag := &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: command.DefaultFile, Usage: "the spec `FILE`", EnvVars: []string{"MILVUS_RBAC_FILE"}}
+	fileFlag := &cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "the spec `FILE` or directory (its *.yaml and *.yml); repeat to merge several (default: access.yaml)", EnvVars: []string{"MILVUS_RBAC_FILE"}}
+	recursive := &cli.BoolFlag{Name: "recursive", Usage: "read the subdirectories of a -f directory too"}
+	// specFiles are the -f files and directories, merged into one spec.
+	specFiles := func(c *cli.Context) command.SpecFiles {
+		return command.SpecFiles{Files: c.StringSlice("file"), Recursive: c.Bool("recursive")}
+	}
 	noColor := &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (NO_COLOR in the environment does the same)"}
 	allowLockout := &cli.BoolFlag{Name: "allow-self-lockout", Usage: "accept a plan that takes from the connecting user the privileges milvus-rbac needs to manage the cluster"}
 	checkPasswords := &cli.BoolFlag{Name: "check-passwords", Usage: "log in as each listed user (one call each) to check its password; one that does not work becomes a password change"}
@@ -195,21 +196,23 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Name:        "validate",
 				Usage:       "check a spec file without contacting a cluster",
 				Description: exitCodes,
-				Flags:       []cli.Flag{fileFlag, noColor, milvusVersionFlag()},
+				Flags: []cli.Flag{fileFlag, recursive, noColor, milvusVersionFlag(),
+					&cli.BoolFlag{Name: "expand", Usage: "print the spec as one file: files merged, templates expanded"}},
 				Action: action(func(c *cli.Context, s command.Streams) int {
-					return command.Validate(s, command.ValidateOptions{File: c.String("file"), MilvusVersion: c.String("milvus-version")})
+					return command.Validate(s, command.ValidateOptions{File: command.DefaultFile, SpecFiles: specFiles(c),
+						MilvusVersion: c.String("milvus-version"), Expand: c.Bool("expand")})
 				}),
 			},
 			{
 				Name:        "plan",
 				Usage:       "show what apply would change on the cluster",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor, checkPasswords, allowLockout,
+				Flags: with(fileFlag, recursive, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
 					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
 				Action: action(func(c *cli.Context, s command.Streams) int {
-					return command.Plan(ctx, s, command.PlanOptions{File: c.String("file"), Connection: conn(c),
+					return command.Plan(ctx, s, command.PlanOptions{File: command.DefaultFile, SpecFiles: specFiles(c), Connection: conn(c),
 						DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out"),
 						CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")})
 				}),
@@ -218,16 +221,16 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Name:        "apply",
 				Usage:       "make the cluster match the file",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor, checkPasswords, allowLockout,
+				Flags: with(fileFlag, recursive, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
 					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"},
 					&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"}),
 				Action: action(func(c *cli.Context, s command.Streams) int {
-					file := ""
+					files := command.SpecFiles{Recursive: c.Bool("recursive")}
 					if flagOnCommandLine(args, "f", "file") { // not from MILVUS_RBAC_FILE
-						file = c.String("file")
+						files.Files = c.StringSlice("file")
 					}
-					return command.Apply(ctx, s, command.ApplyOptions{File: file, Connection: conn(c),
+					return command.Apply(ctx, s, command.ApplyOptions{SpecFiles: files, Connection: conn(c),
 						AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan"), CheckPasswords: c.Bool("check-passwords"),
 						AllowSelfLockout: c.Bool("allow-self-lockout"), AllowOtherToolVersion: c.Bool("allow-other-tool-version")})
 				}),
@@ -236,10 +239,10 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Name:        "drift",
 				Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
 				Description: exitCodes,
-				Flags: with(fileFlag, noColor, checkPasswords,
+				Flags: with(fileFlag, recursive, noColor, checkPasswords,
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the report: text or json"}),
 				Action: action(func(c *cli.Context, s command.Streams) int {
-					return command.Drift(ctx, s, command.DriftOptions{File: c.String("file"), Connection: conn(c), Format: c.String("format"),
+					return command.Drift(ctx, s, command.DriftOptions{File: command.DefaultFile, SpecFiles: specFiles(c), Connection: conn(c), Format: c.String("format"),
 						CheckPasswords: c.Bool("check-passwords")})
 				}),
 			},
@@ -250,14 +253,15 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					"   milvus-rbac access -f access.yaml --user alice\n" +
 					"   milvus-rbac access -f access.yaml --can Insert --on sales.orders\n\n" + exitCodes,
 				Flags: with(noColor,
-					&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "model the spec `FILE` instead of the cluster"},
+					&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "model the spec `FILE` or directory instead of the cluster (repeat to merge several)"},
+					recursive,
 					&cli.StringFlag{Name: "user", Usage: "what `USER` can do"},
 					&cli.StringFlag{Name: "can", Usage: "who holds `PRIVILEGE` (with --user: whether that user does)"},
 					&cli.StringFlag{Name: "on", Usage: "where, for --can: `DB[.COLLECTION]` (DB.USER for User privileges)"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
 				),
 				Action: action(func(c *cli.Context, s command.Streams) int {
-					return command.Access(ctx, s, command.AccessOptions{File: c.String("file"), Connection: conn(c),
+					return command.Access(ctx, s, command.AccessOptions{SpecFiles: specFiles(c), Connection: conn(c),
 						User: c.String("user"), Can: c.String("can"), On: c.String("on"), Format: c.String("format")})
 				}),
 			},
@@ -269,13 +273,14 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					"   milvus-rbac check -f access.yaml --policy examples/policies/production.yaml\n" +
 					"   milvus-rbac check --policy examples/policies/production.yaml --strict\n\n" + exitCodes,
 				Flags: with(noColor,
-					&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "check the spec `FILE` instead of the cluster"},
+					&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "check the spec `FILE` or directory instead of the cluster (repeat to merge several)"},
+					recursive,
 					&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
 					&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3) on cases the model cannot decide, too"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
 				),
 				Action: action(func(c *cli.Context, s command.Streams) int {
-					return command.Check(ctx, s, command.CheckOptions{File: c.String("file"), Connection: conn(c), Policy: c.String("policy"),
+					return command.Check(ctx, s, command.CheckOptions{SpecFiles: specFiles(c), Connection: conn(c), Policy: c.String("policy"),
 						Strict: c.Bool("strict"), Format: c.String("format")})
 				}),
 			},
@@ -384,6 +389,10 @@ func usageError(c *cli.Context, err error) error {
 			if len(f) > len(long) {
 				long = f
 			}
+		}
+		if long == "file" {
+			// -f repeats; urfave/cli refuses only the two forms mixed.
+			return errors.New("-f and --file are mixed: repeat one form to merge several spec files (-f a.yaml -f b.yaml)")
 		}
 		return repeatedFlag(long, len(forms))
 	}

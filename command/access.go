@@ -17,6 +17,7 @@ import (
 type AccessOptions struct {
 	// File is the spec file to read; "" reads the live cluster through Connection.
 	File string
+	SpecFiles
 	Connection
 	// User lists what this user can do; with Can, asks whether the user can.
 	User string
@@ -47,7 +48,7 @@ func Access(ctx context.Context, s Streams, o AccessOptions) int {
 	if err != nil {
 		return fail(s, fmt.Errorf("--on: %w", err))
 	}
-	st, opts, source, err := accessState(ctx, o.File, o.Connection)
+	st, opts, source, err := accessState(ctx, o.File, o.SpecFiles, o.Connection)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -108,13 +109,13 @@ func checkAskedPrivilege(name string) error {
 // accessState reads the state to model: the spec file, or the live cluster. source names it
 // for messages. The built-in group contents are those of --milvus-version (2.5's without
 // it) for a file, and the cluster's own when read live.
-func accessState(ctx context.Context, file string, conn Connection) (*spec.State, access.Options, string, error) {
+func accessState(ctx context.Context, file string, files SpecFiles, conn Connection) (*spec.State, access.Options, string, error) {
 	opts, err := groupContents(conn.MilvusVersion)
 	if err != nil {
 		return nil, opts, "", err
 	}
-	if file != "" {
-		sp, err := spec.Load(file)
+	if files.given(file) {
+		sp, err := files.load(file)
 		if err != nil {
 			return nil, opts, "", err
 		}

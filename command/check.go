@@ -13,6 +13,7 @@ import (
 type CheckOptions struct {
 	// File is the spec file to check; "" checks the live cluster through Connection.
 	File string
+	SpecFiles
 	Connection
 	// Policy is the policy file.
 	Policy string
@@ -40,7 +41,7 @@ func Check(ctx context.Context, s Streams, o CheckOptions) int {
 	if err != nil {
 		return fail(s, err)
 	}
-	st, opts, source, err := accessState(ctx, o.File, o.Connection)
+	st, opts, source, err := accessState(ctx, o.File, o.SpecFiles, o.Connection)
 	if err != nil {
 		return fail(s, err)
 	}

@@ -135,7 +135,16 @@ func fail(s Streams, err error) int {
 }
 
 func (ses *session) textOptions(s Streams) plan.TextOptions {
-	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
+	o := plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
+	if ses.verbose || len(ses.spec.Files) > 1 {
+		o.Source = ses.source
+	}
+	return o
+}
+
+// source is where the spec defines an object: "team-a.yaml:12".
+func (ses *session) source(kind, name string) string {
+	return ses.spec.SourceOf(kind, name).String()
 }
 
 // parseMilvusVersion reads --milvus-version: "" is the zero version (infer it).

@@ -5,6 +5,7 @@ import "context"
 // DriftOptions are the options of `drift`.
 type DriftOptions struct {
 	File string
+	SpecFiles
 	Connection
 	// Format is text (default) or json.
 	Format string
@@ -23,7 +24,7 @@ func Drift(ctx context.Context, s Streams, o DriftOptions) int {
 	if err := checkFormat(o.Format, FormatText, FormatJSON); err != nil {
 		return fail(s, err)
 	}
-	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
+	ses, err := prepare(ctx, o.File, o.SpecFiles, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return fail(s, err)
 	}

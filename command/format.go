@@ -34,9 +34,20 @@ func (ses *session) meta() plan.Meta {
 		ToolVersion:    Version,
 		CheckPasswords: ses.checkPasswords,
 		Spec:           plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
+		Specs:          ses.specRefs(),
+		Source:         ses.source,
 		Live: plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest(),
 			Release: ses.live.Server.String(), ReleaseSource: ses.live.Server.Source},
 	}
+}
+
+// specRefs are the spec's files for a JSON document.
+func (ses *session) specRefs() []plan.SpecRef {
+	var out []plan.SpecRef
+	for _, f := range ses.spec.Files {
+		out = append(out, plan.SpecRef{Path: f.Path, Digest: f.Digest})
+	}
+	return out
 }
 
 // document is the JSON document of the session's plan, with its access delta.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // PlanOptions are the options of `plan`.
 type PlanOptions struct {
 	File string
+	SpecFiles
 	Connection
 	// DetailedExitCode makes a plan with changes exit 2.
 	DetailedExitCode bool
@@ -32,7 +34,7 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if err := checkFormat(o.Format, FormatText, FormatJSON, FormatMarkdown, FormatDiff); err != nil {
 		return fail(s, err)
 	}
-	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
+	ses, err := prepare(ctx, o.File, o.SpecFiles, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return fail(s, err)
 	}
@@ -49,6 +51,14 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) int {
 	if o.Out != "" {
 		doc := ses.document(false)
 		doc.Spec.Path = specPathFrom(o.Out, ses.spec.Path)
+		var paths []string
+		for i := range doc.Specs {
+			doc.Specs[i].Path = specPathFrom(o.Out, doc.Specs[i].Path)
+			paths = append(paths, doc.Specs[i].Path)
+		}
+		if len(doc.Specs) > 1 {
+			doc.Spec.Path = strings.Join(paths, ", ")
+		}
 		if err := writeFile(o.Out, func(w io.Writer) error { return doc.Write(w) }); err != nil {
 			return fail(s, err)
 		}

@@ -33,7 +33,7 @@ func (p *Plan) WriteDiff(w io.Writer, desired, live *spec.State, o TextOptions) 
 			return err
 		}
 		label := strings.ReplaceAll(obj.kind, " ", "_") + "/" + obj.name
-		fmt.Fprintf(&b, "--- live/%s\n+++ desired/%s\n", label, label)
+		fmt.Fprintf(&b, "--- live/%s\n+++ desired/%s%s\n", label, label, o.from(obj.kind, obj.name))
 		lines := lineDiff(before, after)
 		for _, st := range obj.steps {
 			if st.Action == UpdatePassword {

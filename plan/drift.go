@@ -71,6 +71,10 @@ func (s Step) noun() string {
 		return "user " + s.User
 	case UpdatePassword:
 		return "password of user " + s.User + " (the file's password does not log in)"
+	case AlterRole:
+		return "description of role " + s.Role
+	case UpdateUserDescription:
+		return "description of user " + s.User
 	default:
 		return fmt.Sprintf("role %s of user %s", s.Role, s.User)
 	}
@@ -96,7 +100,8 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 			if d.Kind != "extra" {
 				code = ansiYellow
 			}
-			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind)), d.What)
+			kind, obj := d.Step.Object()
+			fmt.Fprintf(&b, "  %s %s%s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind)), d.What, o.from(kind, obj))
 			// Said once under a run of differences that share it (a role and its grants).
 			if d.NotFixed != "" && (i+1 == len(diffs) || diffs[i+1].NotFixed != d.NotFixed) {
 				fmt.Fprintf(&b, "          %s\n", d.NotFixed)

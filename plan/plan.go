@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
@@ -99,6 +100,10 @@ type Step struct {
 	// added, when the group changes level: Milvus 2.6 and later refuse a group whose
 	// privileges are of mixed levels, so adding first would fail.
 	Replace []string `json:"replace,omitempty"`
+	// NewDescription is the description a create_role or create_user step gives its object,
+	// or that an alter_role or update_user_description step sets; only on releases that keep
+	// descriptions (Options.Descriptions).
+	NewDescription string `json:"new_description,omitempty"`
 	// Keep lists privileges Milvus revokes together with Grant (Load takes GetLoadState and
 	// GetLoadingProgress with it) that the file keeps: apply grants them again at once.
 	Keep []string `json:"keep,omitempty"`
@@ -120,7 +125,7 @@ func (s Step) Object() (kind, name string) {
 	switch s.Action {
 	case CreatePrivilegeGroup, AddPrivilegesToGroup, RemovePrivilegesFromGroup, DropPrivilegeGroup:
 		return "privilege group", s.Group
-	case CreateRole, GrantPrivilege, RevokePrivilege, DropRole:
+	case CreateRole, AlterRole, GrantPrivilege, RevokePrivilege, DropRole:
 		return "role", s.Role
 	default:
 		return "user", s.User
@@ -168,7 +173,11 @@ func (s Step) describe(code, text func(string) string) string {
 	case DropPrivilegeGroup:
 		return fmt.Sprintf("drop privilege group %s", code(s.Group))
 	case CreateRole:
-		return fmt.Sprintf("create role %s", code(s.Role))
+		return fmt.Sprintf("create role %s", code(s.Role)) + describedAs(text, s.NewDescription)
+	case AlterRole:
+		return fmt.Sprintf("set the description of role %s to %s", code(s.Role), text(strconv.Quote(s.NewDescription)))
+	case UpdateUserDescription:
+		return fmt.Sprintf("set the description of user %s to %s", code(s.User), text(strconv.Quote(s.NewDescription)))
 	case GrantPrivilege:
 		return fmt.Sprintf("grant %s to role %s", grantText(code, s.Grant), code(s.Role))
 	case RevokePrivilege:
@@ -180,7 +189,7 @@ func (s Step) describe(code, text func(string) string) string {
 	case DropRole:
 		return fmt.Sprintf("drop role %s", code(s.Role))
 	case CreateUser:
-		return fmt.Sprintf("create user %s with password = (sensitive)", code(s.User))
+		return fmt.Sprintf("create user %s with password = (sensitive)", code(s.User)) + describedAs(text, s.NewDescription)
 	case UpdatePassword:
 		d := fmt.Sprintf("change the password of user %s to (sensitive)", code(s.User))
 		if s.Blocked != "" {
@@ -195,6 +204,14 @@ func (s Step) describe(code, text func(string) string) string {
 		return fmt.Sprintf("drop user %s", code(s.User))
 	}
 	return string(s.Action)
+}
+
+// describedAs is the note of a create step that sets a description.
+func describedAs(text func(string) string, d string) string {
+	if d == "" {
+		return ""
+	}
+	return text(" described as " + strconv.Quote(d))
 }
 
 // Blocked returns the steps that cannot run, in plan order.
@@ -215,6 +232,9 @@ func (c Counts) String() string {
 	if c.Change > 0 {
 		s += fmt.Sprintf(", %d password(s) to change", c.Change)
 	}
+	if c.Describe > 0 {
+		s += fmt.Sprintf(", %d description(s) to set", c.Describe)
+	}
 	return s
 }
 
@@ -226,9 +246,11 @@ type Counts struct {
 	Create int `json:"create"`
 	// Change counts password changes.
 	Change int `json:"change"`
-	Grant  int `json:"grant"`
-	Revoke int `json:"revoke"`
-	Drop   int `json:"drop"`
+	// Describe counts description changes (alter_role, update_user_description).
+	Describe int `json:"describe,omitempty"`
+	Grant    int `json:"grant"`
+	Revoke   int `json:"revoke"`
+	Drop     int `json:"drop"`
 }
 
 // Counts counts p's steps by kind.
@@ -239,7 +261,11 @@ func (p *Plan) Counts() Counts {
 		case "create":
 			c.Create++
 		case "change":
-			c.Change++
+			if s.Action == UpdatePassword {
+				c.Change++
+			} else {
+				c.Describe++
+			}
 		case "grant":
 			c.Grant++
 		case "revoke":

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -15,6 +16,20 @@ type TextOptions struct {
 	SpecName string
 	// Color adds ANSI colours; set it only on a TTY and never when NO_COLOR is set.
 	Color bool
+	// Source, when set, says where the spec defines an object ("team-a.yaml:12"); each
+	// object's line then names it.
+	Source func(kind, name string) string
+}
+
+// from is the note that names where o's object is defined, "" when unknown.
+func (o TextOptions) from(kind, name string) string {
+	if o.Source == nil {
+		return ""
+	}
+	if src := o.Source(kind, name); src != "" {
+		return "  # " + src
+	}
+	return ""
 }
 
 const (
@@ -101,6 +116,8 @@ func (s Step) short() string {
 			d += " [blocked: " + s.Blocked + "]"
 		}
 		return d
+	case AlterRole, UpdateUserDescription:
+		return "set description to " + strconv.Quote(s.NewDescription)
 	case GrantRole:
 		return "grant role " + s.Role
 	case RevokeRole:
@@ -133,7 +150,7 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 		fmt.Fprintf(&b, "milvus-rbac will perform the following actions (mode %s):\n", p.Mode)
 		for _, obj := range byObject(p.Steps) {
 			sym, text, rest := obj.head()
-			fmt.Fprintf(&b, "\n  %s\n", paint(o.Color, color(sym), sym+" "+text))
+			fmt.Fprintf(&b, "\n  %s%s\n", paint(o.Color, color(sym), sym+" "+text), o.from(obj.kind, obj.name))
 			for _, s := range rest {
 				sym := s.symbol()
 				fmt.Fprintf(&b, "      %s\n", paint(o.Color, color(sym), sym+" "+s.short()))
