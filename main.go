@@ -293,11 +293,14 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					&cli.BoolFlag{Name: "force", Usage: "overwrite the --output file when it exists"},
 					&cli.StringSliceFlag{Name: "protect-user", Usage: "leave users matching `GLOB` out and protect them in the file"},
 					&cli.StringSliceFlag{Name: "protect-role", Usage: "leave roles matching `GLOB` out and protect them in the file"},
+					&cli.StringSliceFlag{Name: "only-user", Usage: "export only users matching `GLOB`, with their roles (repeatable; with --only-role, the union)"},
+					&cli.StringSliceFlag{Name: "only-role", Usage: "export only roles matching `GLOB`, with their privilege groups (repeatable)"},
 				),
 				Action: action(func(c *cli.Context, s command.Streams) int {
 					return command.Export(ctx, s, command.ExportOptions{
 						Connection: conn(c), Output: c.String("output"), Force: c.Bool("force"),
 						Protect: spec.Protect{Users: c.StringSlice("protect-user"), Roles: c.StringSlice("protect-role")},
+						Only:    spec.Selection{Users: c.StringSlice("only-user"), Roles: c.StringSlice("only-role")},
 					})
 				}),
 			},
