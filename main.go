@@ -24,6 +24,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
+	"github.com/milvus-rbac/milvus-rbac/fleet"
 	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -160,6 +161,30 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 		}
 	}
 	with := func(flags ...cli.Flag) []cli.Flag { return append(append([]cli.Flag{}, flags...), connFlags()...) }
+	// targetFlags run a command over the clusters of a targets file (package fleet).
+	targetFlags := func(flags ...cli.Flag) []cli.Flag {
+		return append(flags,
+			&cli.StringFlag{Name: "targets", Usage: "run on each cluster of the targets `FILE` (see README: Many clusters) instead of one"},
+			&cli.StringSliceFlag{Name: "target", Usage: "with --targets: only the target `NAME` (repeatable; default all)"},
+			&cli.IntFlag{Name: "parallel-targets", Value: 4, Usage: "with --targets: at most `N` targets at once"})
+	}
+	// overTargets runs cmd over the targets of --targets, when given.
+	overTargets := func(c *cli.Context, s command.Streams, cmd fleet.Command, o fleet.Options) (int, bool) {
+		if c.String("targets") == "" {
+			if len(c.StringSlice("target")) > 0 {
+				fmt.Fprintln(s.Err, "Error: --target needs --targets FILE")
+				return command.ExitError, true
+			}
+			return 0, false
+		}
+		if flagOnCommandLine(args, "f", "file") {
+			fmt.Fprintln(s.Err, "Error: --targets names each target's spec files: drop -f")
+			return command.ExitError, true
+		}
+		o.Command, o.Targets, o.Names, o.Parallel = cmd, c.String("targets"), c.StringSlice("target"), c.Int("parallel-targets")
+		o.Connection = conn(c)
+		return fleet.Run(ctx, s, o), true
+	}
 	// action runs one command: it words the interrupt message for it, refuses repeated
 	// flags and applies --no-color, then calls run for the exit code.
 	action := func(run func(c *cli.Context, s command.Streams) int) cli.ActionFunc {
@@ -207,11 +232,15 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Name:        "plan",
 				Usage:       "show what apply would change on the cluster",
 				Description: exitCodes,
-				Flags: with(fileFlag, recursive, noColor, checkPasswords, allowLockout,
+				Flags: with(targetFlags(fileFlag, recursive, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"},
-					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
+					&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan (with --targets: a directory, one plan per target)"})...),
 				Action: action(func(c *cli.Context, s command.Streams) int {
+					if code, ok := overTargets(c, s, fleet.Plan, fleet.Options{Format: c.String("format"), Out: c.String("out"),
+						CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")}); ok {
+						return code
+					}
 					return command.Plan(ctx, s, command.PlanOptions{File: command.DefaultFile, SpecFiles: specFiles(c), Connection: conn(c),
 						DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out"),
 						CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")})
@@ -221,11 +250,16 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Name:        "apply",
 				Usage:       "make the cluster match the file",
 				Description: exitCodes,
-				Flags: with(fileFlag, recursive, noColor, checkPasswords, allowLockout,
+				Flags: with(targetFlags(fileFlag, recursive, noColor, checkPasswords, allowLockout,
 					&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
-					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"},
-					&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"}),
+					&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale (with --targets: the directory of plan --out)"},
+					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "with --targets: `FORMAT` of the report, text or json"},
+					&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"})...),
 				Action: action(func(c *cli.Context, s command.Streams) int {
+					if code, ok := overTargets(c, s, fleet.Apply, fleet.Options{Format: c.String("format"), PlanDir: c.String("plan"), AutoApprove: c.Bool("auto-approve"),
+						CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")}); ok {
+						return code
+					}
 					files := command.SpecFiles{Recursive: c.Bool("recursive")}
 					if flagOnCommandLine(args, "f", "file") { // not from MILVUS_RBAC_FILE
 						files.Files = c.StringSlice("file")
@@ -239,9 +273,12 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 				Name:        "drift",
 				Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
 				Description: exitCodes,
-				Flags: with(fileFlag, recursive, noColor, checkPasswords,
-					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the report: text or json"}),
+				Flags: with(targetFlags(fileFlag, recursive, noColor, checkPasswords,
+					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT` of the report: text or json (with --targets, markdown too)"})...),
 				Action: action(func(c *cli.Context, s command.Streams) int {
+					if code, ok := overTargets(c, s, fleet.Drift, fleet.Options{Format: c.String("format"), CheckPasswords: c.Bool("check-passwords")}); ok {
+						return code
+					}
 					return command.Drift(ctx, s, command.DriftOptions{File: command.DefaultFile, SpecFiles: specFiles(c), Connection: conn(c), Format: c.String("format"),
 						CheckPasswords: c.Bool("check-passwords")})
 				}),
@@ -272,14 +309,17 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 					"   listed and pass, unless --strict.\n\n" +
 					"   milvus-rbac check -f access.yaml --policy examples/policies/production.yaml\n" +
 					"   milvus-rbac check --policy examples/policies/production.yaml --strict\n\n" + exitCodes,
-				Flags: with(noColor,
+				Flags: with(targetFlags(noColor,
 					&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "check the spec `FILE` or directory instead of the cluster (repeat to merge several)"},
 					recursive,
 					&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
 					&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3) on cases the model cannot decide, too"},
 					&cli.StringFlag{Name: "format", Value: command.FormatText, Usage: "`FORMAT`: text or json"},
-				),
+				)...),
 				Action: action(func(c *cli.Context, s command.Streams) int {
+					if code, ok := overTargets(c, s, fleet.Check, fleet.Options{Format: c.String("format"), Policy: c.String("policy"), Strict: c.Bool("strict")}); ok {
+						return code
+					}
 					return command.Check(ctx, s, command.CheckOptions{SpecFiles: specFiles(c), Connection: conn(c), Policy: c.String("policy"),
 						Strict: c.Bool("strict"), Format: c.String("format")})
 				}),
