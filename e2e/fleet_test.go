@@ -171,6 +171,31 @@ func TestFleetPlanApplyDrift(t *testing.T) {
 	}
 }
 
+// TestFleetCheck: check --targets checks each target's own spec (its overlay included)
+// against the policy, without its cluster: a rule only prod's overlay breaks fails prod alone,
+// and the run exits 3.
+func TestFleetCheck(t *testing.T) {
+	f := newFleet(t)
+	policy := writeFile(t, "policy.yaml", `version: 1
+rules:
+  - name: sales-reads-by-apps-only
+    deny:
+      privileges: [Search]
+      database: sales
+      except_users: [app, tester]
+`)
+	r := f.run(t, []string{"TOKEN_PROD="}, "check", "--targets", f.targets, "--policy", policy)
+	expect(t, r, 3, "milvus-rbac check over 3 target(s): 1 in violation, 0 failed", "rule sales-reads-by-apps-only")
+	for name, want := range map[string]string{"dev": "0 violation(s)", "staging": "0 violation(s)", "prod": "violation(s)"} {
+		if row := summaryRow(r.Stdout, name); !strings.Contains(row, want) || strings.Contains(row, "not set") {
+			t.Errorf("%s's row %q lacks %q", name, row, want)
+		}
+	}
+	if strings.Contains(summaryRow(r.Stdout, "prod"), " 0 violation") {
+		t.Errorf("prod breaks the rule through its overlay:\n%s", r.Stdout)
+	}
+}
+
 // TestFleetSavedPlans: plan --targets --out DIR saves one plan per target; apply --plan DIR
 // applies each, checked for staleness on its own: a cluster changed meanwhile makes its
 // target stale (exit 1) while the others apply.

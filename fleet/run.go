@@ -149,6 +149,12 @@ func run(ctx context.Context, s command.Streams, o Options) ([]Result, error) {
 	if o.Command == Apply && o.PlanDir == "" && !o.AutoApprove {
 		return nil, errors.New("apply --targets asks nobody: pass --auto-approve, or apply the plans saved by plan --targets --out DIR with --plan DIR")
 	}
+	if o.Command == Check {
+		// One invalid policy is one error, not one per target.
+		if _, err := policy.Load(o.Policy); err != nil {
+			return nil, err
+		}
+	}
 	ts, err := Load(o.Targets)
 	if err != nil {
 		return nil, err
