@@ -136,8 +136,8 @@ func fail(s Streams, err error) int {
 
 func (ses *session) textOptions(s Streams) plan.TextOptions {
 	o := plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
-	if ses.verbose || len(ses.spec.Files) > 1 {
-		o.Source = ses.source
+	if ses.verbose {
+		o.Source = ses.source // -v: each object's line names its file
 	}
 	return o
 }

@@ -70,7 +70,11 @@ func (ses *session) writePlan(w io.Writer, s Streams, format string) error {
 		}
 		return ses.plan.WriteMarkdown(w, o)
 	case FormatDiff:
-		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, ses.textOptions(s))
+		o := ses.textOptions(s)
+		if len(ses.spec.Files) > 1 {
+			o.Source = ses.source // a diff of objects from several files names each one's file
+		}
+		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, o)
 	default:
 		if err := ses.plan.WriteText(w, ses.textOptions(s)); err != nil {
 			return err

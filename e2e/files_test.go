@@ -72,6 +72,12 @@ func TestSpecDirectoryPlanApplyReplan(t *testing.T) {
 	r = c.run(t, teamEnv, "plan", "-f", dir, "-v")
 	expect(t, r, 0, "+ create user sales_app with password = (sensitive)  # "+filepath.Join(dir, "team-sales.yaml")+":3",
 		`+ create role hr_reader  # `+filepath.Join(dir, "00-base.yaml")+`:6 (from template "db_access", instance instances[0] at `+filepath.Join(dir, "00-base.yaml")+`:16, db=hr)`)
+	r = c.run(t, teamEnv, "plan", "-f", dir)
+	if strings.Contains(r.Stdout, "  # ") {
+		t.Errorf("without -v the text plan names no files:\n%s", r.Stdout)
+	}
+	r = c.run(t, teamEnv, "plan", "-f", dir, "--format", "diff")
+	expect(t, r, 0, "+++ desired/user/sales_app  # "+filepath.Join(dir, "team-sales.yaml")+":3\n", "+description: the sales service")
 	r = c.run(t, teamEnv, "plan", "-f", filepath.Join(dir, "00-base.yaml"), "-f", filepath.Join(dir, "team-hr.yaml"), "--format", "json")
 	expect(t, r, 0, `"specs": [`, `"source": "`+filepath.Join(dir, "team-hr.yaml")+`:3"`)
 

@@ -84,7 +84,7 @@ func objectYAML(s *spec.State, kind, name string) (string, error) {
 			// Only what is compared with the cluster: the password sources (password,
 			// previous_password) live in the file alone, so showing them would look like a
 			// change. A password change shows as its own line (passwordLine).
-			err = spec.EncodeUser(&buf, &spec.User{Name: u.Name, Roles: u.Roles})
+			err = spec.EncodeUser(&buf, &spec.User{Name: u.Name, Description: u.Description, Roles: u.Roles})
 		}
 	}
 	if err != nil {
