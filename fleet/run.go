@@ -170,7 +170,10 @@ func run(ctx context.Context, s command.Streams, o Options) ([]Result, error) {
 	}
 	results := make([]Result, len(targets))
 	sem := make(chan struct{}, o.Parallel)
-	var wg sync.WaitGroup
+	var (
+		wg    sync.WaitGroup
+		logMu sync.Mutex // one target's log at a time on the shared stderr
+	)
 	for i, t := range targets {
 		wg.Go(func() {
 			sem <- struct{}{}
@@ -178,7 +181,9 @@ func run(ctx context.Context, s command.Streams, o Options) ([]Result, error) {
 			start := time.Now()
 			results[i] = runTarget(ctx, o, t)
 			results[i].Took = time.Since(start)
+			logMu.Lock()
 			s.Err.Write(prefixed(t.Name, results[i].Log))
+			logMu.Unlock()
 		})
 	}
 	wg.Wait()
