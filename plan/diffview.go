@@ -71,11 +71,11 @@ func objectYAML(s *spec.State, kind, name string) (string, error) {
 	var buf bytes.Buffer
 	var err error
 	switch kind {
-	case "privilege group":
+	case spec.KindGroup:
 		if g, ok := s.Groups[name]; ok {
 			err = spec.EncodeGroup(&buf, g)
 		}
-	case "role":
+	case spec.KindRole:
 		if r, ok := s.Roles[name]; ok {
 			err = spec.EncodeRole(&buf, r, s.Groups)
 		}

@@ -124,11 +124,11 @@ func (s Step) Destructive() bool { return s.Action.Destructive() || len(s.Replac
 func (s Step) Object() (kind, name string) {
 	switch s.Action {
 	case CreatePrivilegeGroup, AddPrivilegesToGroup, RemovePrivilegesFromGroup, DropPrivilegeGroup:
-		return "privilege group", s.Group
+		return spec.KindGroup, s.Group
 	case CreateRole, AlterRole, GrantPrivilege, RevokePrivilege, DropRole:
-		return "role", s.Role
+		return spec.KindRole, s.Role
 	default:
-		return "user", s.User
+		return spec.KindUser, s.User
 	}
 }
 

@@ -69,7 +69,7 @@ func byObject(steps []Step) []objectSteps {
 		}
 		out[i].steps = append(out[i].steps, s)
 	}
-	rank := map[string]int{"privilege group": 0, "role": 1, "user": 2}
+	rank := map[string]int{spec.KindGroup: 0, spec.KindRole: 1, spec.KindUser: 2}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].kind != out[j].kind {
 			return rank[out[i].kind] < rank[out[j].kind]

@@ -49,7 +49,8 @@ func (s Source) String() string {
 	return out
 }
 
-// Kinds of object a Source is recorded for.
+// Kinds of object, as plans and messages name them ("role reader"); a Source is recorded
+// for each.
 const (
 	KindUser  = "user"
 	KindRole  = "role"
