@@ -31,7 +31,8 @@ golden:
 	$(GO) test ./command -run TestRenderGolden -update
 
 ## bench: time plan and apply against the emulator at 20 ms per call, beside the lower bound and
-## the serial baseline (a table); then benchmark the pure diff of the large case. About 3 minutes.
+## the serial baseline (a table), and plan --targets over 20 emulators against the slowest one
+## alone; then benchmark the pure diff of the large case. About 3 minutes.
 bench: build
 	$(GO) run ./bench -bin $(BIN)/milvus-rbac
 	$(GO) test -run '^$$' -bench 'DiffLarge|DiffDropsMany' -benchmem ./plan/

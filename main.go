@@ -8,18 +8,16 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
 
 	"golang.org/x/term"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
-	"github.com/milvus-rbac/milvus-rbac/milvus"
+	"github.com/milvus-rbac/milvus-rbac/fleet"
 )
 
 func main() {
@@ -44,23 +42,14 @@ func run(in *interrupts, args []string, stdin io.Reader, stdout, stderr io.Write
 		Args:    args,
 		Getenv:  os.Getenv,
 		Started: in.setCommand,
+		Targets: fleet.Over,
 	}
 	return exitCode(stderr, command.Run(in.ctx, env, args))
 }
 
-// exitCode prints err, with a hint when its cause is known, and returns its exit code. Every
-// error reads the same way: "Error: message", or "Error: N problems:" and one "  - problem"
-// per line (problem.Format), whether it lists file problems or failed steps. An outcome
-// whose output has said everything (drift's changes, check's violations) prints nothing.
-func exitCode(stderr io.Writer, err error) int {
-	if err != nil && !command.Silent(err) {
-		fmt.Fprintf(stderr, "Error: %s\n", strings.TrimSpace(err.Error()))
-		if h := milvus.Hint(err); h != "" {
-			fmt.Fprintf(stderr, "Hint: %s\n", h)
-		}
-	}
-	return command.Code(err)
-}
+// exitCode prints err, with a hint when its cause is known, and returns its exit code
+// (command.Report: one reading for every error, here and for each target of --targets).
+func exitCode(stderr io.Writer, err error) int { return command.Report(stderr, err) }
 
 // toolVersion is the version set at build time (make build: the git description), or else
 // the module version of `go install github.com/milvus-rbac/milvus-rbac@v1.2.3`, or "dev". Saved

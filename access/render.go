@@ -19,6 +19,10 @@ const FormatVersion = output.AccessVersion
 // UserAccess is one user's effective access, as the JSON of `access --user` carries it.
 type UserAccess struct {
 	User string `json:"user"`
+	// Description is the user's description, from the file or the cluster; absent when none.
+	Description string `json:"description,omitempty"`
+	// RoleDescriptions are the descriptions of the user's roles that have one.
+	RoleDescriptions map[string]string `json:"role_descriptions,omitempty"`
 	// Roles are the roles given directly; public, which every user holds, is not listed.
 	Roles   []string `json:"roles"`
 	Entries []Entry  `json:"entries"`
@@ -80,7 +84,21 @@ func (m *Model) UsersReport(users ...string) UsersReport {
 		if roles == nil {
 			roles = []string{}
 		}
-		r.Users = append(r.Users, UserAccess{User: u, Roles: roles, Entries: es, Notes: m.Notes(u)})
+		ua := UserAccess{User: u, Roles: roles, Entries: es, Notes: m.Notes(u)}
+		if m.state != nil {
+			if su := m.state.Users[u]; su != nil {
+				ua.Description = su.Description
+			}
+			for _, rn := range roles {
+				if r := m.state.Roles[rn]; r != nil && r.Description != "" {
+					if ua.RoleDescriptions == nil {
+						ua.RoleDescriptions = map[string]string{}
+					}
+					ua.RoleDescriptions[rn] = r.Description
+				}
+			}
+		}
+		r.Users = append(r.Users, ua)
 	}
 	return r
 }
@@ -165,6 +183,14 @@ func writeUser(ew *errWriter, u UserAccess) {
 		roles = strings.Join(u.Roles, ", ")
 	}
 	ew.printf("%s (roles: %s; every user also holds public)\n", u.User, roles)
+	if u.Description != "" {
+		ew.printf("  # %s\n", u.Description)
+	}
+	for _, r := range u.Roles {
+		if d := u.RoleDescriptions[r]; d != "" {
+			ew.printf("  # role %s: %s\n", r, d)
+		}
+	}
 	var notes []string
 	mark := func(e Entry) string {
 		var ms []string

@@ -206,3 +206,25 @@ func TestRenderingIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestUsersShowDescriptions: a user's description and its roles' descriptions are shown
+// under the user, in text and JSON, from whichever state the model was computed from.
+func TestUsersShowDescriptions(t *testing.T) {
+	s := st([]string{"u:r"}, []string{"r:Search@sales.*"}, nil)
+	s.Users["u"].Description = "the nightly loader"
+	s.Roles["r"].Description = "searches sales"
+	m := Compute(s, Options{})
+	var b strings.Builder
+	if err := WriteUsersText(&b, m, "u"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"u (roles: r; every user also holds public)\n  # the nightly loader\n  # role r: searches sales\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, b.String())
+		}
+	}
+	rep := m.UsersReport("u")
+	if got := rep.Users[0]; got.Description != "the nightly loader" || got.RoleDescriptions["r"] != "searches sales" {
+		t.Errorf("report: %+v", got)
+	}
+}

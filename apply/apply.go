@@ -253,8 +253,10 @@ func needs(s plan.Step) []string {
 		return []string{exists(plan.ObjectUser, s.User), exists(plan.ObjectRole, s.Role)}
 	case plan.RevokeRole, plan.DropUser:
 		return []string{complete(plan.ObjectUser, s.User)}
-	case plan.UpdatePassword:
+	case plan.UpdatePassword, plan.UpdateUserDescription:
 		return []string{exists(plan.ObjectUser, s.User)}
+	case plan.AlterRole:
+		return []string{exists(plan.ObjectRole, s.Role)}
 	case plan.RevokePrivilege, plan.DropRole:
 		// held: a user the plan failed to move off the role still holds it; taking the
 		// role's privileges (or the role) would strand that user.
@@ -289,6 +291,15 @@ func taints(s plan.Step) []string {
 		return nil // a password is its own matter: no other step depends on it
 	}
 	return nil
+}
+
+// describer is c as a Describer, or the error of a step that needs one.
+func describer(c Cluster) (Describer, error) {
+	d, ok := c.(Describer)
+	if !ok {
+		return nil, errors.New("the cluster keeps no descriptions")
+	}
+	return d, nil
 }
 
 // held is the key of a role still held by a user the plan meant to move off it.
@@ -342,7 +353,26 @@ func do(ctx context.Context, c Cluster, s plan.Step, o Options) error {
 	case plan.DropPrivilegeGroup:
 		return c.DropPrivilegeGroup(ctx, s.Group)
 	case plan.CreateRole:
+		if s.NewDescription != "" {
+			d, err := describer(c)
+			if err != nil {
+				return err
+			}
+			return d.CreateRoleDescribed(ctx, s.Role, s.NewDescription)
+		}
 		return c.CreateRole(ctx, s.Role)
+	case plan.AlterRole:
+		d, err := describer(c)
+		if err != nil {
+			return err
+		}
+		return d.AlterRole(ctx, s.Role, s.NewDescription)
+	case plan.UpdateUserDescription:
+		d, err := describer(c)
+		if err != nil {
+			return err
+		}
+		return d.UpdateUserDescription(ctx, s.User, s.NewDescription)
 	case plan.DropRole:
 		return c.DropRole(ctx, s.Role)
 	case plan.GrantPrivilege:
@@ -362,6 +392,13 @@ func do(ctx context.Context, c Cluster, s plan.Step, o Options) error {
 		pw, ok := o.Passwords[s.User]
 		if !ok {
 			return ErrMissingPassword
+		}
+		if s.NewDescription != "" {
+			d, err := describer(c)
+			if err != nil {
+				return err
+			}
+			return d.CreateUserDescribed(ctx, s.User, pw, s.NewDescription)
 		}
 		return c.CreateUser(ctx, s.User, pw)
 	case plan.UpdatePassword:

@@ -41,6 +41,22 @@ func (f *fakeCluster) CreateUser(_ context.Context, n, pw string) error {
 	return f.call("create_user %s %s", n, pw)
 }
 func (f *fakeCluster) DropUser(_ context.Context, n string) error { return f.call("drop_user %s", n) }
+
+// describedCluster is a fakeCluster that keeps descriptions (Milvus 2.6.19 and later).
+type describedCluster struct{ fakeCluster }
+
+func (f *describedCluster) CreateUserDescribed(_ context.Context, n, pw, d string) error {
+	return f.call("create_user %s %s %q", n, pw, d)
+}
+func (f *describedCluster) CreateRoleDescribed(_ context.Context, n, d string) error {
+	return f.call("create_role %s %q", n, d)
+}
+func (f *describedCluster) AlterRole(_ context.Context, n, d string) error {
+	return f.call("alter_role %s %q", n, d)
+}
+func (f *describedCluster) UpdateUserDescription(_ context.Context, n, d string) error {
+	return f.call("update_user_description %s %q", n, d)
+}
 func (f *fakeCluster) UpdatePassword(_ context.Context, n, old, pw string) error {
 	return f.call("update_password %s %s %s", n, old, pw)
 }
@@ -375,10 +391,11 @@ func TestBlockedPasswordDoesNotHoldBackRoleChanges(t *testing.T) {
 // out.
 func TestEveryActionHasACall(t *testing.T) {
 	for _, a := range plan.Order {
-		s := plan.Step{Action: a, User: "alice", Role: "reader", Group: "g", Grant: grant("Search", "default", "*"), Privileges: []string{"Query"}}
+		s := plan.Step{Action: a, User: "alice", Role: "reader", Group: "g", Grant: grant("Search", "default", "*"), Privileges: []string{"Query"}, NewDescription: "d"}
 		o := Options{Passwords: map[string]string{"alice": "pw"}, PreviousPasswords: map[string]string{"alice": "old"}}
-		if err := do(context.Background(), &fakeCluster{}, s, o); err != nil {
-			t.Errorf("%s: %v", a, err)
+		f := &describedCluster{}
+		if err := do(context.Background(), f, s, o); err != nil || len(f.calls) == 0 {
+			t.Errorf("%s: %v, calls %v", a, err, f.calls)
 		}
 	}
 }

@@ -26,6 +26,16 @@ type Cluster interface {
 	RemovePrivilegesFromGroup(ctx context.Context, name string, privileges []string) error
 }
 
+// Describer is what apply needs, beyond Cluster, of a cluster whose release keeps user and
+// role descriptions (Milvus 2.6.19 and later): plans for other releases have no description
+// in any step, and a step with one fails against a Cluster that is not a Describer.
+type Describer interface {
+	CreateUserDescribed(ctx context.Context, name, password, description string) error
+	CreateRoleDescribed(ctx context.Context, name, description string) error
+	AlterRole(ctx context.Context, name, description string) error
+	UpdateUserDescription(ctx context.Context, name, description string) error
+}
+
 // Resolver is what apply needs, beyond Cluster, to tell a refused call whose goal is met
 // anyway from a real failure: when two runs of the same file apply at once, one creates a
 // role and the other is told it exists already. A Cluster that also implements Resolver gets

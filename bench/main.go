@@ -39,6 +39,7 @@ type options struct {
 	large            bool
 	largeSerialApply bool
 	largeSerialRead  bool
+	fleet            int
 }
 
 func mainErr(args []string, stdout, stderr io.Writer) int {
@@ -52,6 +53,7 @@ func mainErr(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.large, "large", true, "run the large case (5,000 users / 300 roles / 20 grants each)")
 	fs.BoolVar(&o.largeSerialRead, "large-serial-read", true, "run the serial baseline of the large read")
 	fs.BoolVar(&o.largeSerialApply, "large-serial-apply", false, "run the serial baseline of the large apply (about 9 minutes at 20ms)")
+	fs.IntVar(&o.fleet, "fleet", 20, "run plan --targets over this many clusters (0: no fleet case)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -127,7 +129,17 @@ func bench(o options, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s case: %w", bc.Name, err)
 		}
 	}
-	if !printReport(stdout, o, cases, rows, load, time.Since(began)) {
+	var fleetRows []fleetRow
+	if o.fleet > 0 {
+		fmt.Fprintf(stderr, "bench: fleet case: %d targets, latency %s\n", o.fleet, o.latency)
+		fleetRows, err = runFleet(o, o.fleet, []int{4, o.fleet}, dir, stderr)
+		if err != nil {
+			printReport(stdout, o, cases, rows, load, time.Since(began))
+			return fmt.Errorf("fleet case: %w", err)
+		}
+	}
+	ok := printReport(stdout, o, cases, rows, load, time.Since(began))
+	if !printFleet(stdout, fleetRows) || !ok {
 		return errors.New("an exact check failed (see the table)")
 	}
 	return nil

@@ -35,6 +35,14 @@ func TestTinyCase(t *testing.T) {
 	if got, want := rows[0].Want, 10+5+3; got != want {
 		t.Errorf("read: expected %d calls, want U + R + 3 = %d", got, want)
 	}
+	fleet, err := runFleet(o, 3, []int{1, 3}, dir, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report.Reset()
+	if !printFleet(&report, fleet) {
+		t.Errorf("a fleet run made other calls than one plan per target:\n%s", report.String())
+	}
 	// 3 roles, 18 grants, 9 users, 18 role grants.
 	if got, want := rows[2].Steps, 3+18+9+18; got != want {
 		t.Errorf("apply: %d steps, want %d", got, want)

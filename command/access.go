@@ -25,14 +25,14 @@ func NewCmdAccess(e *Env) *cli.Command {
 			"   milvus-rbac access -f access.yaml --user alice\n" +
 			"   milvus-rbac access -f access.yaml --can Insert --on sales.orders\n\n" + exitCodesHelp,
 		Flags: withConnection(noColorFlag(),
-			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "model the spec `FILE` instead of the cluster"},
+			modelFileFlag("model"), recursiveFlag(),
 			&cli.StringFlag{Name: "user", Usage: "what `USER` can do"},
 			&cli.StringFlag{Name: "can", Usage: "who holds `PRIVILEGE` (with --user: whether that user does)"},
 			&cli.StringFlag{Name: "on", Usage: "where, for --can: `DB[.COLLECTION]` (DB.USER for User privileges)"},
 			formatFlag("`FORMAT`: text or json"),
 		),
 		Action: e.action(func(c *cli.Context, s Streams) error {
-			return Access(c.Context, s, AccessOptions{File: c.String("file"), Connection: connection(c, s),
+			return Access(c.Context, s, AccessOptions{SpecFiles: specFiles(c), Connection: connection(c, s),
 				User: c.String("user"), Can: c.String("can"), On: c.String("on"), Format: c.String("format")})
 		}),
 	}
@@ -42,6 +42,7 @@ func NewCmdAccess(e *Env) *cli.Command {
 type AccessOptions struct {
 	// File is the spec file to read; "" reads the live cluster through Connection.
 	File string
+	SpecFiles
 	Connection
 	// User lists what this user can do; with Can, asks whether the user can.
 	User string
@@ -72,7 +73,7 @@ func Access(ctx context.Context, s Streams, o AccessOptions) error {
 	if err != nil {
 		return fmt.Errorf("--on: %w", err)
 	}
-	st, opts, source, err := accessState(ctx, o.File, o.Connection)
+	st, opts, source, err := accessState(ctx, o.File, o.SpecFiles, o.Connection)
 	if err != nil {
 		return err
 	}
@@ -133,13 +134,13 @@ func checkAskedPrivilege(name string) error {
 // accessState reads the state to model: the spec file, or the live cluster. source names it
 // for messages. The built-in group contents are those of --milvus-version (2.5's without
 // it) for a file, and the cluster's own when read live.
-func accessState(ctx context.Context, file string, conn Connection) (*spec.State, access.Options, string, error) {
+func accessState(ctx context.Context, file string, files SpecFiles, conn Connection) (*spec.State, access.Options, string, error) {
 	opts, err := groupContents(conn.MilvusVersion)
 	if err != nil {
 		return nil, opts, "", err
 	}
-	if file != "" {
-		sp, err := spec.Load(file)
+	if files.given(file) {
+		sp, err := files.load(file)
 		if err != nil {
 			return nil, opts, "", err
 		}

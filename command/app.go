@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -24,6 +25,53 @@ type Env struct {
 	// Started, when set, is told the name of the command about to run: main words its
 	// interrupt message with it.
 	Started func(command string)
+	// Targets runs plan, apply, drift or check over the clusters of a targets file (--targets).
+	// Package fleet does it, built on this package, so main hands it in; nil refuses
+	// --targets.
+	Targets func(ctx context.Context, s Streams, o TargetOptions) error
+}
+
+// TargetOptions are a run of Command over the clusters of the targets file File instead of
+// one cluster (--targets).
+type TargetOptions struct {
+	// Command is "plan", "apply", "drift" or "check".
+	Command string
+	// File is the targets file; Names the targets to run on (every one when empty).
+	File  string
+	Names []string
+	// Parallel bounds the targets run at once (--parallel-targets).
+	Parallel int
+	// Format, Out (plan: a directory of plans), PlanDir (apply --plan DIR), AutoApprove,
+	// Policy, Strict, CheckPasswords and AllowSelfLockout are the command's own flags.
+	Format, Out, PlanDir string
+	AutoApprove          bool
+	Policy               string
+	Strict               bool
+	CheckPasswords       bool
+	AllowSelfLockout     bool
+	// Connection holds what every target shares; each target sets its URI, token, CA and
+	// release.
+	Connection Connection
+}
+
+// overTargets runs the command over --targets when it is given (done is true then). -f and
+// --target without --targets are refused: a targets file names each target's spec files.
+func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool, err error) {
+	if c.String("targets") == "" {
+		if len(c.StringSlice("target")) > 0 {
+			return true, errors.New("--target needs --targets FILE")
+		}
+		return false, nil
+	}
+	if flagOnCommandLine(e.Args, "f", "file") {
+		return true, errors.New("--targets names each target's spec files: drop -f")
+	}
+	if e.Targets == nil {
+		return true, errors.New("--targets is not available in this build")
+	}
+	o.Command, o.File, o.Names, o.Parallel = c.Command.Name, c.String("targets"), c.StringSlice("target"), c.Int("parallel-targets")
+	o.Connection = connection(c, s)
+	return true, e.Targets(c.Context, s, o)
 }
 
 // Run runs the command line args (args[0] is the program) and returns the command's error:
@@ -128,6 +176,10 @@ func usageError(c *cli.Context, err error) error {
 			if len(f) > len(long) {
 				long = f
 			}
+		}
+		if long == "file" {
+			// -f repeats; urfave/cli refuses only the two forms mixed.
+			return errors.New("-f and --file are mixed: repeat one form to merge several spec files (-f a.yaml -f b.yaml)")
 		}
 		return repeatedFlag(long, len(forms))
 	}

@@ -27,18 +27,23 @@ func NewCmdApply(e *Env) *cli.Command {
 		Name:        "apply",
 		Usage:       "make the cluster match the file",
 		Description: exitCodesHelp,
-		Flags: withConnection(
-			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "the spec `FILE` (default: $" + fileEnv + ", else \"" + DefaultFile + "\"; with --plan, the file the plan names)"},
-			noColorFlag(), checkPasswordsFlag(), allowLockoutFlag(),
+		Flags: withConnection(targetFlags(
+			&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "the spec `FILE` or directory, repeatable (default: $" + fileEnv + ", else \"" + DefaultFile + "\"; with --plan, the files the plan names)"},
+			recursiveFlag(), noColorFlag(), checkPasswordsFlag(), allowLockoutFlag(),
 			&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required when stdin is not a terminal)"},
-			&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale"},
-			&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"}),
+			&cli.StringFlag{Name: "plan", Usage: "apply exactly the plan saved in `FILE` by plan --out, refusing it when it is stale (with --targets: the directory of plan --out)"},
+			formatFlag("with --targets: `FORMAT` of the report, text or json"),
+			&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"})...),
 		Action: e.action(func(c *cli.Context, s Streams) error {
-			file := c.String("file")
-			if file == "" && c.String("plan") == "" && e.Getenv != nil {
+			if done, err := e.overTargets(c, s, TargetOptions{Format: c.String("format"), PlanDir: c.String("plan"), AutoApprove: c.Bool("auto-approve"),
+				CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")}); done {
+				return err
+			}
+			file := ""
+			if len(c.StringSlice("file")) == 0 && c.String("plan") == "" && e.Getenv != nil {
 				file = e.Getenv(fileEnv)
 			}
-			return Apply(c.Context, s, ApplyOptions{File: file, Connection: connection(c, s),
+			return Apply(c.Context, s, ApplyOptions{File: file, SpecFiles: specFiles(c), Connection: connection(c, s),
 				AutoApprove: c.Bool("auto-approve"), PlanFile: c.String("plan"), CheckPasswords: c.Bool("check-passwords"),
 				AllowSelfLockout: c.Bool("allow-self-lockout"), AllowOtherToolVersion: c.Bool("allow-other-tool-version")})
 		}),
@@ -49,6 +54,7 @@ func NewCmdApply(e *Env) *cli.Command {
 type ApplyOptions struct {
 	// File is the spec file; "" means DefaultFile, or the file a saved plan names.
 	File string
+	SpecFiles
 	Connection
 	// AutoApprove skips the confirmation; required when stdin is not a terminal.
 	AutoApprove bool
@@ -82,12 +88,25 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			return fmt.Errorf("%s was made by milvus-rbac %s, and this is milvus-rbac %s: plan again with this version, or pass --allow-other-tool-version to apply it anyway (nothing was changed)",
 				o.PlanFile, doc.ToolVersion, Version)
 		}
-		specPath := savedSpecPath(o.PlanFile, doc.Spec.Path)
-		if o.File != "" && !samePath(o.File, specPath) {
-			return fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, specPath, o.File, o.File)
+		if len(doc.Specs) > 1 {
+			// A spec of several files: read exactly the files the plan was made from.
+			var paths []string
+			for _, f := range doc.Specs {
+				paths = append(paths, savedSpecPath(o.PlanFile, f.Path))
+			}
+			if len(o.Files) > 0 {
+				return fmt.Errorf("%s was made from the spec files %s: drop -f, the plan names its files", o.PlanFile, strings.Join(paths, ", "))
+			}
+			s.logf("Applying the plan saved in %s: spec files %s, cluster %s.\n", o.PlanFile, strings.Join(paths, ", "), doc.Live.URI)
+			o.Files, saved = paths, doc
+		} else {
+			specPath := savedSpecPath(o.PlanFile, doc.Spec.Path)
+			if f := o.paths(o.File); (len(f) > 1 || f[0] != "") && (len(f) > 1 || !samePath(f[0], specPath)) {
+				return fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, specPath, strings.Join(f, ", "), strings.Join(f, ", "))
+			}
+			s.logf("Applying the plan saved in %s: spec file %s, cluster %s.\n", o.PlanFile, specPath, doc.Live.URI)
+			o.File, o.Files, saved = specPath, nil, doc
 		}
-		s.logf("Applying the plan saved in %s: spec file %s, cluster %s.\n", o.PlanFile, specPath, doc.Live.URI)
-		o.File, saved = specPath, doc
 	} else if !o.AutoApprove && !s.InTTY {
 		return errors.New("apply asks for confirmation, and stdin is not a terminal: pass --auto-approve to apply without asking, or apply a saved plan with --plan")
 	}
@@ -97,7 +116,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 	if saved != nil && saved.CheckPasswords {
 		o.CheckPasswords = true // plan again as the saved plan was made
 	}
-	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
+	ses, err := prepare(ctx, o.File, o.SpecFiles, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return err
 	}
@@ -236,6 +255,18 @@ func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (do
 			fmt.Fprintf(s.Out, "  - %s\n", r)
 		}
 		return true, ErrStale
+	}
+	if len(saved.Specs) > 1 && saved.Spec.Digest != ses.spec.Digest {
+		var reasons []string
+		for i, f := range saved.Specs {
+			if i < len(ses.spec.Files) && f.Digest != ses.spec.Files[i].Digest {
+				reasons = append(reasons, fmt.Sprintf("%s changed since the plan was made (digest %s, now %s)", ses.spec.Files[i].Path, f.Digest, ses.spec.Files[i].Digest))
+			}
+		}
+		if len(reasons) == 0 {
+			reasons = append(reasons, "the spec's files changed since the plan was made")
+		}
+		return stale(reasons...)
 	}
 	if saved.Spec.Digest != ses.spec.Digest {
 		return stale(fmt.Sprintf("%s changed since the plan was made (digest %s, now %s)", ses.spec.Path, saved.Spec.Digest, ses.spec.Digest))

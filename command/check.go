@@ -21,14 +21,16 @@ func NewCmdCheck(e *Env) *cli.Command {
 			"   listed and pass, unless --strict.\n\n" +
 			"   milvus-rbac check -f access.yaml --policy examples/policies/production.yaml\n" +
 			"   milvus-rbac check --policy examples/policies/production.yaml --strict\n\n" + exitCodesHelp,
-		Flags: withConnection(noColorFlag(),
-			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "check the spec `FILE` instead of the cluster"},
+		Flags: withConnection(targetFlags(noColorFlag(), modelFileFlag("check"), recursiveFlag(),
 			&cli.StringFlag{Name: "policy", Required: true, Usage: "the policy `FILE`"},
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 3) on cases the model cannot decide, too"},
 			formatFlag("`FORMAT`: text or json"),
-		),
+		)...),
 		Action: e.action(func(c *cli.Context, s Streams) error {
-			return Check(c.Context, s, CheckOptions{File: c.String("file"), Connection: connection(c, s), Policy: c.String("policy"),
+			if done, err := e.overTargets(c, s, TargetOptions{Format: c.String("format"), Policy: c.String("policy"), Strict: c.Bool("strict")}); done {
+				return err
+			}
+			return Check(c.Context, s, CheckOptions{SpecFiles: specFiles(c), Connection: connection(c, s), Policy: c.String("policy"),
 				Strict: c.Bool("strict"), Format: c.String("format")})
 		}),
 	}
@@ -38,6 +40,7 @@ func NewCmdCheck(e *Env) *cli.Command {
 type CheckOptions struct {
 	// File is the spec file to check; "" checks the live cluster through Connection.
 	File string
+	SpecFiles
 	Connection
 	// Policy is the policy file.
 	Policy string
@@ -65,7 +68,7 @@ func Check(ctx context.Context, s Streams, o CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	st, opts, source, err := accessState(ctx, o.File, o.Connection)
+	st, opts, source, err := accessState(ctx, o.File, o.SpecFiles, o.Connection)
 	if err != nil {
 		return err
 	}

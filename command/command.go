@@ -111,7 +111,16 @@ func (c Connection) client() (*milvus.Client, error) {
 var Version = "dev"
 
 func (ses *session) textOptions(s Streams) plan.TextOptions {
-	return plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
+	o := plan.TextOptions{SpecName: ses.spec.Path, Color: s.color()}
+	if ses.verbose {
+		o.Source = ses.source // -v: each object's line names its file
+	}
+	return o
+}
+
+// source is where the spec defines an object: "team-a.yaml:12".
+func (ses *session) source(kind, name string) string {
+	return ses.spec.SourceOf(kind, name).String()
 }
 
 // parseMilvusVersion reads --milvus-version: "" is the zero version (infer it).

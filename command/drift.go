@@ -14,10 +14,13 @@ func NewCmdDrift(e *Env) *cli.Command {
 		Name:        "drift",
 		Usage:       "say whether the cluster differs from the file (exit 2 when it does)",
 		Description: exitCodesHelp,
-		Flags: withConnection(fileFlag(), noColorFlag(), checkPasswordsFlag(),
-			formatFlag("`FORMAT` of the report: text or json")),
+		Flags: withConnection(targetFlags(fileFlag(), recursiveFlag(), noColorFlag(), checkPasswordsFlag(),
+			formatFlag("`FORMAT` of the report: text or json (with --targets, markdown too)"))...),
 		Action: e.action(func(c *cli.Context, s Streams) error {
-			return Drift(c.Context, s, DriftOptions{File: c.String("file"), Connection: connection(c, s), Format: c.String("format"),
+			if done, err := e.overTargets(c, s, TargetOptions{Format: c.String("format"), CheckPasswords: c.Bool("check-passwords")}); done {
+				return err
+			}
+			return Drift(c.Context, s, DriftOptions{File: DefaultFile, SpecFiles: specFiles(c), Connection: connection(c, s), Format: c.String("format"),
 				CheckPasswords: c.Bool("check-passwords")})
 		}),
 	}
@@ -26,6 +29,7 @@ func NewCmdDrift(e *Env) *cli.Command {
 // DriftOptions are the options of `drift`.
 type DriftOptions struct {
 	File string
+	SpecFiles
 	Connection
 	// Format is text (default) or json.
 	Format string
@@ -42,7 +46,7 @@ func Drift(ctx context.Context, s Streams, o DriftOptions) error {
 	if err != nil {
 		return err
 	}
-	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
+	ses, err := prepare(ctx, o.File, o.SpecFiles, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,10 @@ package command
 import (
 	"errors"
 	"fmt"
+	"io"
+	"strings"
+
+	"github.com/milvus-rbac/milvus-rbac/milvus"
 )
 
 // Exit codes, the same for every command. They are defined here only; main maps a command's
@@ -59,6 +63,18 @@ func Code(err error) int {
 		return ce.Code
 	}
 	return ExitError
+}
+
+// Report prints err to w as every command's error reads ("Error: message", then "Hint: ..."
+// when its cause is known), unless it is Silent, and returns its exit code (Code).
+func Report(w io.Writer, err error) int {
+	if err != nil && !Silent(err) {
+		fmt.Fprintf(w, "Error: %s\n", strings.TrimSpace(err.Error()))
+		if h := milvus.Hint(err); h != "" {
+			fmt.Fprintf(w, "Hint: %s\n", h)
+		}
+	}
+	return Code(err)
 }
 
 // Silent reports whether err is an outcome that prints nothing more (a *CodeError without

@@ -24,11 +24,14 @@ func NewCmdExport(e *Env) *cli.Command {
 			&cli.BoolFlag{Name: "force", Usage: "overwrite the --output file when it exists"},
 			&cli.StringSliceFlag{Name: "protect-user", Usage: "leave users matching `GLOB` out and protect them in the file"},
 			&cli.StringSliceFlag{Name: "protect-role", Usage: "leave roles matching `GLOB` out and protect them in the file"},
+			&cli.StringSliceFlag{Name: "only-user", Usage: "export only users matching `GLOB`, with their roles (repeatable; with --only-role, the union)"},
+			&cli.StringSliceFlag{Name: "only-role", Usage: "export only roles matching `GLOB`, with their privilege groups (repeatable)"},
 		),
 		Action: e.action(func(c *cli.Context, s Streams) error {
 			return Export(c.Context, s, ExportOptions{
 				Connection: connection(c, s), Output: c.String("output"), Force: c.Bool("force"),
 				Protect: spec.Protect{Users: c.StringSlice("protect-user"), Roles: c.StringSlice("protect-role")},
+				Only:    spec.Selection{Users: c.StringSlice("only-user"), Roles: c.StringSlice("only-role")},
 			})
 		}),
 	}
@@ -44,12 +47,19 @@ type ExportOptions struct {
 	Force bool
 	// Protect is written into the file, and what it matches is left out of it.
 	Protect spec.Protect
+	// Only, when set, exports just the users and roles it names and what they need (the
+	// roles of the users, the groups of the roles): a team adopting its part of a shared
+	// cluster, in mode adopt.
+	Only spec.Selection
 }
 
 // Export writes the live cluster as a spec file: users (without passwords) and their roles,
 // roles and their grants, custom privilege groups. Built-ins and protected names are left
 // out, so that planning the file against the same cluster gives no changes.
 func Export(ctx context.Context, s Streams, o ExportOptions) error {
+	if err := o.Only.Check(); err != nil {
+		return err
+	}
 	toStdout := o.Output == "" || o.Output == "-"
 	if !toStdout && !o.Force {
 		if _, err := os.Stat(o.Output); err == nil {
@@ -64,7 +74,12 @@ func Export(ctx context.Context, s Streams, o ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: exported(live.State, o.Protect)}
+	selected, unmatched := spec.Select(exported(live.State, o.Protect), o.Only)
+	for _, p := range unmatched {
+		s.logf("Warning: %q matches nothing to export.\n", p)
+	}
+	// Mode adopt: the file manages what it lists and leaves the rest of the cluster alone.
+	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: selected}
 	// The schema reference must be right where the file lands: relative to the file's
 	// directory when a schema.json of this format is found there or above it, else none.
 	if !toStdout {
@@ -98,7 +113,7 @@ func exported(live *spec.State, p spec.Protect) *spec.State {
 				roles = append(roles, r)
 			}
 		}
-		out.Users[name] = &spec.User{Name: name, Roles: roles}
+		out.Users[name] = &spec.User{Name: name, Description: u.Description, Roles: roles}
 	}
 	for name, r := range live.Roles {
 		if !p.Role(name) {

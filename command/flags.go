@@ -1,7 +1,6 @@
 package command
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,9 +11,33 @@ import (
 // fileEnv is the environment variable that stands for -f when it is not given.
 const fileEnv = "MILVUS_RBAC_FILE"
 
-// fileFlag is -f of the commands that read a spec file, DefaultFile unless given.
+// fileFlag is -f of the commands that read a spec: files or directories (their *.yaml and
+// *.yml), repeatable, merged into one spec; DefaultFile unless given.
 func fileFlag() cli.Flag {
-	return &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: DefaultFile, Usage: "the spec `FILE`", EnvVars: []string{fileEnv}}
+	return &cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "the spec `FILE` or directory (its *.yaml and *.yml); repeat to merge several (default: " + DefaultFile + ")", EnvVars: []string{fileEnv}}
+}
+
+// modelFileFlag is -f of access and check: a spec to model instead of the cluster.
+func modelFileFlag(verb string) cli.Flag {
+	return &cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: verb + " the spec `FILE` or directory instead of the cluster (repeat to merge several)"}
+}
+
+// recursiveFlag is --recursive: the subdirectories of a -f directory too.
+func recursiveFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "recursive", Usage: "read the subdirectories of a -f directory too"}
+}
+
+// specFiles reads -f and --recursive.
+func specFiles(c *cli.Context) SpecFiles {
+	return SpecFiles{Files: c.StringSlice("file"), Recursive: c.Bool("recursive")}
+}
+
+// targetFlags are the flags that run a command over the clusters of a targets file.
+func targetFlags(flags ...cli.Flag) []cli.Flag {
+	return append(flags,
+		&cli.StringFlag{Name: "targets", Usage: "run on each cluster of the targets `FILE` (see README: Many clusters) instead of one"},
+		&cli.StringSliceFlag{Name: "target", Usage: "with --targets: only the target `NAME` (repeatable; default all)"},
+		&cli.IntFlag{Name: "parallel-targets", Value: 4, Usage: "with --targets: at most `N` targets at once"})
 }
 
 func noColorFlag() cli.Flag {
@@ -116,9 +139,5 @@ func refuseRepeatedFlags(c *cli.Context, args []string) error {
 
 // repeatedFlag is the error of a single-valued flag given n times.
 func repeatedFlag(name string, n int) error {
-	msg := fmt.Sprintf("--%s is given %d times; it takes one value", name, n)
-	if name == "file" {
-		msg += ": milvus-rbac reads one spec file per run (merging several files is not supported yet); pass one -f"
-	}
-	return errors.New(msg)
+	return fmt.Errorf("--%s is given %d times; it takes one value", name, n)
 }

@@ -15,9 +15,20 @@ func (ses *session) meta() plan.Meta {
 		ToolVersion:    Version,
 		CheckPasswords: ses.checkPasswords,
 		Spec:           plan.SpecRef{Path: ses.spec.Path, Digest: ses.spec.Digest},
+		Specs:          ses.specRefs(),
+		Source:         ses.source,
 		Live: plan.LiveRef{URI: ses.client.URI(), Digest: ses.live.State.Digest(),
 			Release: ses.live.Server.String(), ReleaseSource: ses.live.Server.Source},
 	}
+}
+
+// specRefs are the spec's files for a JSON document.
+func (ses *session) specRefs() []plan.SpecRef {
+	var out []plan.SpecRef
+	for _, f := range ses.spec.Files {
+		out = append(out, plan.SpecRef{Path: f.Path, Digest: f.Digest})
+	}
+	return out
 }
 
 // document is the JSON document of the session's plan, with its access delta.
@@ -40,7 +51,11 @@ func (ses *session) writePlan(w io.Writer, s Streams, format output.Format) erro
 		}
 		return ses.plan.WriteMarkdown(w, o)
 	case output.Diff:
-		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, ses.textOptions(s))
+		o := ses.textOptions(s)
+		if len(ses.spec.Files) > 1 {
+			o.Source = ses.source // a diff of objects from several files names each one's file
+		}
+		return ses.plan.WriteDiff(w, ses.spec.State, ses.live.State, o)
 	default:
 		if err := ses.plan.WriteText(w, ses.textOptions(s)); err != nil {
 			return err

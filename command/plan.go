@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,12 +17,16 @@ func NewCmdPlan(e *Env) *cli.Command {
 		Name:        "plan",
 		Usage:       "show what apply would change on the cluster",
 		Description: exitCodesHelp,
-		Flags: withConnection(fileFlag(), noColorFlag(), checkPasswordsFlag(), allowLockoutFlag(),
+		Flags: withConnection(targetFlags(fileFlag(), recursiveFlag(), noColorFlag(), checkPasswordsFlag(), allowLockoutFlag(),
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes"},
 			formatFlag("`FORMAT` of the plan: text, json, markdown (a pull-request comment) or diff (the objects as YAML)"),
-			&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan"}),
+			&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `FILE`, for apply --plan (with --targets: a directory, one plan per target)"})...),
 		Action: e.action(func(c *cli.Context, s Streams) error {
-			return Plan(c.Context, s, PlanOptions{File: c.String("file"), Connection: connection(c, s),
+			if done, err := e.overTargets(c, s, TargetOptions{Format: c.String("format"), Out: c.String("out"),
+				CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")}); done {
+				return err
+			}
+			return Plan(c.Context, s, PlanOptions{File: DefaultFile, SpecFiles: specFiles(c), Connection: connection(c, s),
 				DetailedExitCode: c.Bool("detailed-exitcode"), Format: c.String("format"), Out: c.String("out"),
 				CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")})
 		}),
@@ -31,6 +36,7 @@ func NewCmdPlan(e *Env) *cli.Command {
 // PlanOptions are the options of `plan`.
 type PlanOptions struct {
 	File string
+	SpecFiles
 	Connection
 	// DetailedExitCode makes a plan with changes exit 2.
 	DetailedExitCode bool
@@ -52,7 +58,7 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	ses, err := prepare(ctx, o.File, o.Connection, o.CheckPasswords)
+	ses, err := prepare(ctx, o.File, o.SpecFiles, o.Connection, o.CheckPasswords)
 	if err != nil {
 		return err
 	}
@@ -69,6 +75,14 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) error {
 	if o.Out != "" {
 		doc := ses.document(false)
 		doc.Spec.Path = specPathFrom(o.Out, ses.spec.Path)
+		var paths []string
+		for i := range doc.Specs {
+			doc.Specs[i].Path = specPathFrom(o.Out, doc.Specs[i].Path)
+			paths = append(paths, doc.Specs[i].Path)
+		}
+		if len(doc.Specs) > 1 {
+			doc.Spec.Path = strings.Join(paths, ", ")
+		}
 		if err := writeFile(o.Out, func(w io.Writer) error { return doc.Write(w) }); err != nil {
 			return err
 		}

@@ -24,13 +24,15 @@ type session struct {
 	plan   *plan.Plan
 	// checkPasswords probes the file's password of every existing user (--check-passwords).
 	checkPasswords bool
+	// verbose is -v: plan lines name the file of their object.
+	verbose bool
 	// before and after are the effective-access models around the plan (models).
 	before, after *access.Model
 }
 
 // prepare loads the spec (no call is made when it is invalid), reads the cluster and plans.
-func prepare(ctx context.Context, file string, conn Connection, checkPasswords bool) (*session, error) {
-	sp, err := spec.Load(file)
+func prepare(ctx context.Context, file string, files SpecFiles, conn Connection, checkPasswords bool) (*session, error) {
+	sp, err := files.load(file)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +40,7 @@ func prepare(ctx context.Context, file string, conn Connection, checkPasswords b
 	if err != nil {
 		return nil, err
 	}
-	ses := &session{spec: sp, client: c, checkPasswords: checkPasswords}
+	ses := &session{spec: sp, client: c, checkPasswords: checkPasswords, verbose: conn.Log != nil}
 	if err := ses.replan(ctx); err != nil {
 		return nil, err
 	}
@@ -69,6 +71,7 @@ func (ses *session) replan(ctx context.Context) error {
 	opts := plan.Options{
 		ConnectedUser:     ses.client.User(),
 		NoPrivilegeGroups: !live.Features.PrivilegeGroups,
+		Descriptions:      live.Server.Has(release.Descriptions) == release.Yes,
 	}
 	if ses.checkPasswords {
 		if opts.PasswordMismatch, err = ses.probePasswords(ctx, live.State); err != nil {
@@ -193,7 +196,11 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 			continue
 		}
 		if st.Password == nil {
-			errs = problem.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, ses.spec.Path))
+			where := ses.spec.Path
+			if src := ses.spec.SourceOf(spec.KindUser, st.User); src.File != "" {
+				where = src.String()
+			}
+			errs = problem.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, where))
 			continue
 		}
 		pw, err := st.Password.Resolve(ses.spec.Dir())

@@ -15,9 +15,11 @@ func NewCmdValidate(e *Env) *cli.Command {
 		Name:        "validate",
 		Usage:       "check a spec file without contacting a cluster",
 		Description: exitCodesHelp,
-		Flags:       []cli.Flag{fileFlag(), noColorFlag(), milvusVersionFlag()},
+		Flags: []cli.Flag{fileFlag(), recursiveFlag(), noColorFlag(), milvusVersionFlag(),
+			&cli.BoolFlag{Name: "expand", Usage: "print the spec as one file: files merged, templates expanded"}},
 		Action: e.action(func(c *cli.Context, s Streams) error {
-			return Validate(s, ValidateOptions{File: c.String("file"), MilvusVersion: c.String("milvus-version")})
+			return Validate(s, ValidateOptions{File: DefaultFile, SpecFiles: specFiles(c),
+				MilvusVersion: c.String("milvus-version"), Expand: c.Bool("expand")})
 		}),
 	}
 }
@@ -25,6 +27,9 @@ func NewCmdValidate(e *Env) *cli.Command {
 // ValidateOptions are the options of `validate`.
 type ValidateOptions struct {
 	File string
+	SpecFiles
+	// Expand prints the spec as one file, templates expanded and files merged.
+	Expand bool
 	// MilvusVersion, when set, also checks the file against what that release can store.
 	MilvusVersion string
 }
@@ -35,7 +40,7 @@ func Validate(s Streams, o ValidateOptions) error {
 	if err != nil {
 		return err
 	}
-	sp, err := spec.Load(o.File)
+	sp, err := o.load(o.File)
 	if err != nil {
 		return err
 	}
@@ -43,6 +48,10 @@ func Validate(s Streams, o ValidateOptions) error {
 		if err := sp.CheckRelease(release.Exactly(v)); err != nil {
 			return err
 		}
+	}
+	if o.Expand {
+		sp.NoSchemaComment = true
+		return spec.Encode(s.Out, sp)
 	}
 	fmt.Fprintf(s.Out, "%s is valid: %d users, %d roles, %d privilege groups (mode %s).\n",
 		sp.Path, len(sp.State.Users), len(sp.State.Roles), len(sp.State.Groups), sp.Mode)

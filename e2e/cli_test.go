@@ -218,13 +218,16 @@ func TestHelpSuggestionsVersionCompletion(t *testing.T) {
 	expect(t, r, 0, "--file")
 }
 
-// TestRepeatedFlagsAreRefused: -f a.yaml -f b.yaml used to plan b.yaml only.
+// TestRepeatedFlagsAreRefused: a single-valued flag given twice is refused (the flag package
+// would keep the last one); -f repeats, and its files merge into one spec.
 func TestRepeatedFlagsAreRefused(t *testing.T) {
 	c := newCluster(t, emulator.Options{})
 	r := c.run(t, quickstartEnv, "plan", "-f", quickstart, "-f", "../examples/multi-database.yaml")
-	expect(t, r, 1, "--file is given 2 times", "pass one -f")
+	expect(t, r, 1, "examples/multi-database.yaml:11: mode: mode differs from the one at ../examples/quickstart.yaml:11")
+	r = c.run(t, quickstartEnv, "validate", "-f", quickstart, "-f", quickstart)
+	expect(t, r, 0, "is valid")
 	r = c.run(t, quickstartEnv, "validate", "--file", quickstart, "-f", quickstart)
-	expect(t, r, 1, "--file is given 2 times")
+	expect(t, r, 1, "-f and --file are mixed")
 	r = c.run(t, quickstartEnv, "plan", "-f", quickstart, "--format", "json", "--format=text")
 	expect(t, r, 1, "--format is given 2 times")
 	// Lists may repeat.

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/milvus-rbac/milvus-rbac/access"
+	"github.com/milvus-rbac/milvus-rbac/fleet"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/policy"
@@ -99,7 +100,7 @@ func TestEveryJSONDocumentMatchesItsSchema(t *testing.T) {
 // whose format_version pattern is the rule's, and the document named in json-formats.md.
 func TestOneVersioningRule(t *testing.T) {
 	rule := regexp.MustCompile(`^1\.[0-9]+$`)
-	for pkg, v := range map[string]string{"plan": plan.FormatVersion, "access": access.FormatVersion, "policy": policy.FormatVersion} {
+	for pkg, v := range map[string]string{"plan": plan.FormatVersion, "access": access.FormatVersion, "policy": policy.FormatVersion, "fleet": fleet.FormatVersion} {
 		if !rule.MatchString(v) {
 			t.Errorf("%s.FormatVersion = %q, not MAJOR.MINOR of major 1", pkg, v)
 		}

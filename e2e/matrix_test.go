@@ -35,6 +35,9 @@ var cheapTests = map[string]func(*testing.T){
 	"TestAuthoritativeDropsButKeepsTheOperator":    TestAuthoritativeDropsButKeepsTheOperator,
 	"TestBlockedStepGivesItsReasonOnce":            TestBlockedStepGivesItsReasonOnce,
 	"TestDriftAsTheConnectingUser":                 TestDriftAsTheConnectingUser,
+	"TestTeamAdoptsItsPartOfASharedCluster":        TestTeamAdoptsItsPartOfASharedCluster,
+	"TestSpecDirectoryPlanApplyReplan":             TestSpecDirectoryPlanApplyReplan,
+	"TestDuplicateAcrossFilesNamesBoth":            TestDuplicateAcrossFilesNamesBoth,
 	"TestCallCounts":                               TestCallCounts,
 	"TestCheckStrict":                              TestCheckStrict,
 	"TestDriftSeesManualChanges":                   TestDriftSeesManualChanges,
@@ -76,6 +79,9 @@ var expensiveTests = map[string]func(*testing.T){
 // notInMatrix are the tests the matrix leaves out, and why: they never reach a server, or
 // choose the releases they run on themselves.
 var notInMatrix = map[string]string{
+	"TestFleetPlanApplyDrift":                   "starts three emulators of its own (dev, staging, prod)",
+	"TestFleetCheck":                            "starts emulators of its own",
+	"TestFleetSavedPlans":                       "starts emulators of its own",
 	"TestActionRunsCommandsAndKeepsExitCodes":   "about the Action's shell steps, which the release does not change",
 	"TestActionKeepsOneStickyComment":           "about the Action's comment step; no server",
 	"TestCIExamplesKeepTheWholePlan":            "reads the CI examples; no server",

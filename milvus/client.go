@@ -464,8 +464,17 @@ func (c *Client) decode(endpoint string, resp *http.Response, raw []byte, secret
 	if *env.Code != 0 {
 		return nil, &APIError{Endpoint: endpoint, HTTPStatus: resp.StatusCode, Code: *env.Code, Message: c.redact(env.Message, secrets)}
 	}
-	if env.Description != nil && (endpoint == endpointDescribeUser || endpoint == endpointDescribeRole) {
-		c.sawDescription.Store(true)
+	if endpoint == endpointDescribeUser || endpoint == endpointDescribeRole {
+		if env.Description != nil {
+			c.sawDescription.Store(true)
+		}
+		if len(env.Data) > 0 {
+			// The description sits beside data: keep both (splitDescribed).
+			b, err := json.Marshal(described{Data: env.Data, Description: env.Description})
+			if err == nil {
+				return b, nil
+			}
+		}
 	}
 	return env.Data, nil
 }

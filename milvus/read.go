@@ -100,6 +100,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 		roleGrants           [][]spec.Grant
 		roleEmpty            []int
 		roleGone             []bool
+		userDesc, roleDesc   []string
 		groups               map[string][]string
 		groupsOK             bool
 		groupsForbidden      error
@@ -111,12 +112,13 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			return
 		}
 		userNames, userRoles, userEmpty = names, make([][]string, len(names)), make([]int, len(names))
+		userDesc = make([]string, len(names))
 		if err := c.each(ctx, len(names), func(i int) error {
-			roles, empty, err := c.describeUser(ctx, names[i])
+			roles, empty, desc, err := c.describeUser(ctx, names[i])
 			if err != nil {
 				return fmt.Errorf("describe user %q: %w", names[i], err)
 			}
-			userRoles[i], userEmpty[i] = roles, empty
+			userRoles[i], userEmpty[i], userDesc[i] = roles, empty, desc
 			return nil
 		}); err != nil {
 			fail(err)
@@ -129,10 +131,10 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			return
 		}
 		roleNames, roleGrants, roleGone = names, make([][]spec.Grant, len(names)), make([]bool, len(names))
-		roleEmpty = make([]int, len(names))
+		roleEmpty, roleDesc = make([]int, len(names)), make([]string, len(names))
 		if err := c.each(ctx, len(names), func(i int) error {
-			grants, empty, err := c.describeRole(ctx, names[i])
-			roleEmpty[i] = empty
+			grants, empty, desc, err := c.describeRole(ctx, names[i])
+			roleEmpty[i], roleDesc[i] = empty, desc
 			switch {
 			case IsNotFound(err):
 				roleGone[i] = true
@@ -170,14 +172,14 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	live := &Live{State: spec.NewState(), BuiltinGroups: map[string][]string{}, Features: c.Features(), GroupsDenied: groupsForbidden}
 	live.Features.PrivilegeGroups = groupsOK || groupsForbidden != nil
 	for i, n := range userNames {
-		live.State.Users[n] = &spec.User{Name: n, Roles: userRoles[i]}
+		live.State.Users[n] = &spec.User{Name: n, Description: userDesc[i], Roles: userRoles[i]}
 		if userEmpty[i] > 0 {
 			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Kind: "user", Name: n, Entries: userEmpty[i], What: "empty role name"})
 		}
 	}
 	for i, n := range roleNames {
 		if !roleGone[i] {
-			live.State.Roles[n] = &spec.Role{Name: n, Grants: roleGrants[i]}
+			live.State.Roles[n] = &spec.Role{Name: n, Description: roleDesc[i], Grants: roleGrants[i]}
 		}
 		if roleEmpty[i] > 0 {
 			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Kind: "role", Name: n, Entries: roleEmpty[i], What: "blank grant"})
@@ -288,14 +290,16 @@ type userReq struct {
 	UserName string `json:"userName"`
 }
 
-// describeUser returns the roles given to user, sorted (nil when none), and how many empty
-// entries the answer had besides them.
-func (c *Client) describeUser(ctx context.Context, user string) ([]string, int, error) {
-	data, err := c.call(ctx, endpointDescribeUser, userReq{UserName: user})
+// describeUser returns the roles given to user, sorted (nil when none), how many empty
+// entries the answer had besides them, and the user's description ("" before 2.6.19).
+func (c *Client) describeUser(ctx context.Context, user string) ([]string, int, string, error) {
+	raw, err := c.call(ctx, endpointDescribeUser, userReq{UserName: user})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, "", err
 	}
-	return parseUserRoles(data)
+	data, desc := splitDescribed(raw)
+	roles, empty, err := parseUserRoles(data)
+	return roles, empty, desc, err
 }
 
 // parseUserRoles decodes the data of users/describe: the user's roles, sorted and free of
@@ -335,12 +339,14 @@ type grantEntry struct {
 
 // describeRole returns the grants of role in every database ("dbName":"*"), sorted (nil when
 // none), and how many entries it left out. The object type and name are kept as reported.
-func (c *Client) describeRole(ctx context.Context, role string) ([]spec.Grant, int, error) {
-	data, err := c.call(ctx, endpointDescribeRole, describeRoleReq{RoleName: role, DBName: privilege.Wildcard})
+func (c *Client) describeRole(ctx context.Context, role string) ([]spec.Grant, int, string, error) {
+	raw, err := c.call(ctx, endpointDescribeRole, describeRoleReq{RoleName: role, DBName: privilege.Wildcard})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, "", err
 	}
-	return parseGrants(data)
+	data, desc := splitDescribed(raw)
+	grants, empty, err := parseGrants(data)
+	return grants, empty, desc, err
 }
 
 // parseGrants decodes the data of roles/describe: the grants, sorted, an empty database

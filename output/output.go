@@ -44,11 +44,14 @@ func Parse(s string, allowed ...Format) (Format, error) {
 const (
 	// PlanVersion is the plan and drift document's (plan --format json, plan --out, drift
 	// --format json).
-	PlanVersion = "1.1"
+	PlanVersion = "1.2"
 	// AccessVersion is the access reports' (access --format json).
-	AccessVersion = "1.0"
+	AccessVersion = "1.1"
 	// CheckVersion is the check report's (check --format json).
 	CheckVersion = "1.0"
+	// FleetVersion is the report over targets' (plan, apply, drift, check --targets, --format
+	// json).
+	FleetVersion = "1.0"
 )
 
 // Major is the major part of a format_version: "1" of "1.1".

@@ -8,9 +8,11 @@ const (
 	CreatePrivilegeGroup      Action = "create_privilege_group"
 	AddPrivilegesToGroup      Action = "add_privileges_to_group"
 	CreateRole                Action = "create_role"
+	AlterRole                 Action = "alter_role"
 	GrantPrivilege            Action = "grant_privilege"
 	CreateUser                Action = "create_user"
 	UpdatePassword            Action = "update_password"
+	UpdateUserDescription     Action = "update_user_description"
 	GrantRole                 Action = "grant_role"
 	RevokeRole                Action = "revoke_role"
 	RevokePrivilege           Action = "revoke_privilege"
@@ -24,7 +26,8 @@ const (
 // is used, revokes come after grants, drops come last, and a role's grants are revoked before
 // the role is dropped (Milvus refuses to drop a role that still has grants).
 var Order = []Action{
-	CreatePrivilegeGroup, AddPrivilegesToGroup, CreateRole, GrantPrivilege, CreateUser, UpdatePassword, GrantRole,
+	CreatePrivilegeGroup, AddPrivilegesToGroup, CreateRole, AlterRole, GrantPrivilege, CreateUser, UpdatePassword,
+	UpdateUserDescription, GrantRole,
 	RevokeRole, RevokePrivilege, RemovePrivilegesFromGroup, DropUser, DropRole, DropPrivilegeGroup,
 }
 
@@ -43,7 +46,7 @@ func (a Action) Kind() Kind {
 	switch a {
 	case CreatePrivilegeGroup, CreateRole, CreateUser:
 		return KindCreate
-	case UpdatePassword:
+	case UpdatePassword, AlterRole, UpdateUserDescription:
 		return KindChange
 	case AddPrivilegesToGroup, GrantPrivilege, GrantRole:
 		return KindGrant

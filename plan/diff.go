@@ -19,6 +19,10 @@ type Options struct {
 	// NoPrivilegeGroups is set when the server has no privilege_groups API (it answered
 	// HTTP 404): a plan that needs groups then fails instead of failing half-way in apply.
 	NoPrivilegeGroups bool
+	// Descriptions is set when the server keeps user and role descriptions (Milvus 2.6.19
+	// and later, release.Descriptions): creates carry the file's descriptions, and a
+	// description that differs is set. Otherwise descriptions are documentation only.
+	Descriptions bool
 	// PasswordMismatch holds the users whose password from the file does not log in (plan
 	// --check-passwords probed it): each gets an update_password step.
 	PasswordMismatch map[string]bool
@@ -229,9 +233,12 @@ func (d *differ) roles() {
 		want := withCompanions(d.want.Roles[name].Grants)
 		live, exists := d.live.Roles[name]
 		if !exists {
-			d.add(Step{Action: CreateRole, Role: name})
+			d.add(Step{Action: CreateRole, Role: name, NewDescription: d.description(d.want.Roles[name].Description)})
 			d.grants(name, want, nil)
 			continue
+		}
+		if desc := d.want.Roles[name].Description; d.describes(desc, live.Description) {
+			d.add(Step{Action: AlterRole, Role: name, NewDescription: desc})
 		}
 		d.grants(name, want, live.Grants)
 	}
@@ -334,7 +341,7 @@ func (d *differ) users() {
 		u := d.want.Users[name]
 		live, exists := d.live.Users[name]
 		if !exists {
-			d.add(Step{Action: CreateUser, User: name, Password: u.Password})
+			d.add(Step{Action: CreateUser, User: name, Password: u.Password, NewDescription: d.description(u.Description)})
 			for _, r := range u.Roles {
 				d.add(Step{Action: GrantRole, User: name, Role: r})
 			}
@@ -342,6 +349,9 @@ func (d *differ) users() {
 		}
 		if d.opts.PasswordMismatch[name] {
 			d.password(u)
+		}
+		if d.describes(u.Description, live.Description) {
+			d.add(Step{Action: UpdateUserDescription, User: name, NewDescription: u.Description})
 		}
 		for _, r := range minus(u.Roles, live.Roles) {
 			d.add(Step{Action: GrantRole, User: name, Role: r})
@@ -369,6 +379,22 @@ func (d *differ) users() {
 		}
 		d.add(Step{Action: DropUser, User: name})
 	}
+}
+
+// description is what a create step sends as the description: the file's, where the server
+// keeps one.
+func (d *differ) description(want string) string {
+	if !d.opts.Descriptions {
+		return ""
+	}
+	return want
+}
+
+// describes reports whether an object's description must be set: the file gives one, the
+// server keeps descriptions, and the live one differs. A file without a description leaves
+// the live one alone, so that adopting a cluster never erases what others wrote.
+func (d *differ) describes(want, live string) bool {
+	return d.opts.Descriptions && want != "" && want != live
 }
 
 // password adds the update_password step of u, blocked when it cannot run. Never for the

@@ -33,7 +33,7 @@ func (p *Plan) WriteDiff(w io.Writer, desired, live *spec.State, o TextOptions) 
 			return err
 		}
 		label := strings.ReplaceAll(obj.kind.String(), " ", "_") + "/" + obj.name
-		fmt.Fprintf(&b, "--- live/%s\n+++ desired/%s\n", label, label)
+		fmt.Fprintf(&b, "--- live/%s\n+++ desired/%s%s\n", label, label, o.from(obj.kind.String(), obj.name))
 		lines := lineDiff(before, after)
 		for _, st := range obj.steps {
 			if st.Action == UpdatePassword {
@@ -84,7 +84,7 @@ func objectYAML(s *spec.State, kind ObjectKind, name string) (string, error) {
 			// Only what is compared with the cluster: the password sources (password,
 			// previous_password) live in the file alone, so showing them would look like a
 			// change. A password change shows as its own line (passwordLine).
-			err = spec.EncodeUser(&buf, &spec.User{Name: u.Name, Roles: u.Roles})
+			err = spec.EncodeUser(&buf, &spec.User{Name: u.Name, Description: u.Description, Roles: u.Roles})
 		}
 	default:
 		err = fmt.Errorf("unknown object kind %d", int(kind))

@@ -71,6 +71,10 @@ func (s Step) noun() string {
 		return "user " + s.User
 	case UpdatePassword:
 		return "password of user " + s.User + " (the file's password does not log in)"
+	case AlterRole:
+		return "description of role " + s.Role
+	case UpdateUserDescription:
+		return "description of user " + s.User
 	case GrantRole, RevokeRole:
 		return fmt.Sprintf("role %s of user %s", s.Role, s.User)
 	}
@@ -97,7 +101,8 @@ func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
 			if d.Kind != Extra {
 				code = ansiYellow
 			}
-			fmt.Fprintf(&b, "  %s %s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind.String())), d.What)
+			kind, obj := d.Step.Object()
+			fmt.Fprintf(&b, "  %s %s%s\n", paint(o.Color, code, fmt.Sprintf("%-7s", d.Kind.String())), d.What, o.from(kind.String(), obj))
 			// Said once under a run of differences that share it (a role and its grants).
 			if d.NotFixed != "" && (i+1 == len(diffs) || diffs[i+1].NotFixed != d.NotFixed) {
 				fmt.Fprintf(&b, "          %s\n", d.NotFixed)

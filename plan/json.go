@@ -26,14 +26,18 @@ const (
 type Document struct {
 	FormatVersion string `json:"format_version"`
 	// Kind is DocumentPlan or DocumentDrift.
-	Kind        string    `json:"kind"`
-	ToolVersion string    `json:"tool_version"`
-	Spec        SpecRef   `json:"spec"`
-	Live        LiveRef   `json:"live"`
-	Mode        spec.Mode `json:"mode"`
-	Steps       []DocStep `json:"steps"`
-	Unmanaged   Unmanaged `json:"unmanaged"`
-	Kept        []string  `json:"kept"`
+	Kind        string  `json:"kind"`
+	ToolVersion string  `json:"tool_version"`
+	Spec        SpecRef `json:"spec"`
+	// Specs are every file of the spec with its digest (1.2): a spec may be several files,
+	// and a saved plan is stale when any of them changed. Spec names the first file, or
+	// for several files their list, with the digest of them all.
+	Specs     []SpecRef `json:"specs,omitempty"`
+	Live      LiveRef   `json:"live"`
+	Mode      spec.Mode `json:"mode"`
+	Steps     []DocStep `json:"steps"`
+	Unmanaged Unmanaged `json:"unmanaged"`
+	Kept      []string  `json:"kept"`
 	// Skipped lists, in additive mode, what a mode that revokes would revoke (Plan.Skipped).
 	Skipped []DocStep `json:"skipped,omitempty"`
 	Summary Summary   `json:"summary"`
@@ -70,6 +74,9 @@ type DocStep struct {
 	Step
 	Destructive bool   `json:"destructive"`
 	Description string `json:"description"`
+	// Source is where the spec defines the step's object, "file:line" (1.2); absent for an
+	// object the spec does not list (a drop).
+	Source string `json:"source,omitempty"`
 	// Drift is "missing", "extra" or "changed" in a drift document, absent in a plan.
 	Drift string `json:"drift,omitempty"`
 	// NotFixed, in a drift document, marks a difference that the plan does not repair when
@@ -90,7 +97,20 @@ type Meta struct {
 	ToolVersion    string
 	CheckPasswords bool
 	Spec           SpecRef
-	Live           LiveRef
+	// Specs are the spec's files (Document.Specs).
+	Specs []SpecRef
+	Live  LiveRef
+	// Source, when set, says where the spec defines an object (Document's step source).
+	Source func(kind, name string) string
+}
+
+// source is where m says a step's object is defined.
+func (m Meta) source(s Step) string {
+	if m.Source == nil {
+		return ""
+	}
+	kind, name := s.Object()
+	return m.Source(kind.String(), name)
 }
 
 // NewDocument builds the document of p, or of p read as drift when drift is set: then its
@@ -99,7 +119,7 @@ type Meta struct {
 func NewDocument(p *Plan, m Meta, drift bool) *Document {
 	d := &Document{
 		FormatVersion: FormatVersion, Kind: DocumentPlan, ToolVersion: m.ToolVersion,
-		Spec: m.Spec, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.KeptNotes(),
+		Spec: m.Spec, Specs: m.Specs, Live: m.Live, Mode: p.Mode, Steps: []DocStep{}, Unmanaged: p.Unmanaged, Kept: p.KeptNotes(),
 		CheckPasswords: m.CheckPasswords,
 		Summary:        Summary{Counts: p.Counts(), Destructive: len(p.Destructive()), Total: len(p.Steps), Changes: !p.Empty()},
 	}
@@ -109,13 +129,13 @@ func NewDocument(p *Plan, m Meta, drift bool) *Document {
 		counted := &Plan{}
 		for _, df := range diffs {
 			d.Steps = append(d.Steps, DocStep{Step: df.Step, Destructive: df.Step.Destructive(), Description: df.Step.Description(),
-				Drift: df.Kind.String(), NotFixed: df.NotFixed})
+				Source: m.source(df.Step), Drift: df.Kind.String(), NotFixed: df.NotFixed})
 			counted.Steps = append(counted.Steps, df.Step)
 		}
 		d.Summary = Summary{Counts: counted.Counts(), Destructive: len(counted.Destructive()), Total: len(diffs), Changes: len(diffs) > 0}
 	} else {
 		for _, s := range p.Steps {
-			d.Steps = append(d.Steps, DocStep{Step: s, Destructive: s.Destructive(), Description: s.Description()})
+			d.Steps = append(d.Steps, DocStep{Step: s, Destructive: s.Destructive(), Description: s.Description(), Source: m.source(s)})
 		}
 	}
 	for _, s := range p.Skipped {
@@ -199,6 +219,14 @@ func (s Step) check() error {
 	case UpdatePassword:
 		if s.User == "" || s.Password == nil {
 			return missing("user and password")
+		}
+	case AlterRole:
+		if s.Role == "" || s.NewDescription == "" {
+			return missing("role and new_description")
+		}
+	case UpdateUserDescription:
+		if s.User == "" || s.NewDescription == "" {
+			return missing("user and new_description")
 		}
 	case GrantRole, RevokeRole:
 		if s.User == "" || s.Role == "" {

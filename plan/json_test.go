@@ -49,7 +49,9 @@ func everyAction(t *testing.T) *Plan {
 	want.Users["bob"] = &spec.User{Name: "bob"}
 	want.Groups["h"].Privileges = []string{"Search"}
 	want.Users["dave"] = &spec.User{Name: "dave", Password: &spec.Secret{Env: "DAVE_PW"}, PreviousPassword: &spec.Secret{File: "old/dave"}}
-	p, err := Diff(&spec.Spec{Mode: spec.ModeAuthoritative, State: want}, live, Options{PasswordMismatch: map[string]bool{"dave": true}})
+	want.Users["bob"].Description = "on call"
+	want.Roles["reader"].Description = "reads books"
+	p, err := Diff(&spec.Spec{Mode: spec.ModeAuthoritative, State: want}, live, Options{PasswordMismatch: map[string]bool{"dave": true}, Descriptions: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 func fullStep(a Action) Step {
 	g := spec.NewGrant("Search", "default", "*")
 	return Step{Action: a, User: "alice", Role: "reader", Group: "g", Grant: &g, Privileges: []string{"Query"},
-		Password: &spec.Secret{Env: "PW"}, PreviousPassword: &spec.Secret{Env: "OLD"}}
+		Password: &spec.Secret{Env: "PW"}, PreviousPassword: &spec.Secret{Env: "OLD"}, NewDescription: "d"}
 }
 
 // TestEveryActionIsKnownToEveryRenderer fails when an action is added and one of the switches
@@ -41,7 +41,7 @@ func TestEveryActionIsKnownToEveryRenderer(t *testing.T) {
 			t.Errorf("%s: %v", a, err)
 		}
 		c := (&Plan{Steps: []Step{s}}).Counts()
-		if c.Create+c.Change+c.Grant+c.Revoke+c.Drop != 1 {
+		if c.Create+c.Change+c.Describe+c.Grant+c.Revoke+c.Drop != 1 {
 			t.Errorf("%s: counted %+v", a, c)
 		}
 		counts.Create += c.Create
@@ -49,8 +49,9 @@ func TestEveryActionIsKnownToEveryRenderer(t *testing.T) {
 		counts.Grant += c.Grant
 		counts.Revoke += c.Revoke
 		counts.Drop += c.Drop
+		counts.Describe += c.Describe
 	}
-	if counts.Create == 0 || counts.Change == 0 || counts.Grant == 0 || counts.Revoke == 0 || counts.Drop == 0 {
+	if counts.Create == 0 || counts.Change == 0 || counts.Describe == 0 || counts.Grant == 0 || counts.Revoke == 0 || counts.Drop == 0 {
 		t.Errorf("a kind is never counted: %+v", counts)
 	}
 	if s := fullStep("bogus"); s.Action.Kind() != 0 || s.Action.Valid() {
@@ -107,6 +108,8 @@ func TestSimulateKnowsEveryAction(t *testing.T) {
 		GrantPrivilege:            {Role: "reader", Grant: grant("Insert")},
 		CreateUser:                {User: "bob"},
 		UpdatePassword:            {User: "alice"}, // a password is not part of the state
+		AlterRole:                 {Role: "reader", NewDescription: "readers of default"},
+		UpdateUserDescription:     {User: "alice", NewDescription: "the analyst"},
 		GrantRole:                 {User: "alice", Role: "writer"},
 		RevokeRole:                {User: "alice", Role: "reader"},
 		RevokePrivilege:           {Role: "reader", Grant: grant("Search")},

@@ -46,7 +46,7 @@ func TestResolveNames(t *testing.T) {
 	}
 	blocked := map[string]bool{}
 	for _, s := range p.Blocked() {
-		blocked[s.what(plain)] = true
+		blocked[s.what(plain, plain)] = true
 	}
 	if len(blocked) != 2 || !blocked["revoke Query on dropped.x from role old"] {
 		t.Errorf("blocked: %v", blocked)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
@@ -100,6 +101,10 @@ type Step struct {
 	// added, when the group changes level: Milvus 2.6 and later refuse a group whose
 	// privileges are of mixed levels, so adding first would fail.
 	Replace []string `json:"replace,omitempty"`
+	// NewDescription is the description a create_role or create_user step gives its object,
+	// or that an alter_role or update_user_description step sets; only on releases that keep
+	// descriptions (Options.Descriptions).
+	NewDescription string `json:"new_description,omitempty"`
 	// Keep lists privileges Milvus revokes together with Grant (Load takes GetLoadState and
 	// GetLoadingProgress with it) that the file keeps: apply grants them again at once.
 	Keep []string `json:"keep,omitempty"`
@@ -122,9 +127,9 @@ func (s Step) Object() (kind ObjectKind, name string) {
 	switch s.Action {
 	case CreatePrivilegeGroup, AddPrivilegesToGroup, RemovePrivilegesFromGroup, DropPrivilegeGroup:
 		return ObjectGroup, s.Group
-	case CreateRole, GrantPrivilege, RevokePrivilege, DropRole:
+	case CreateRole, AlterRole, GrantPrivilege, RevokePrivilege, DropRole:
 		return ObjectRole, s.Role
-	case CreateUser, UpdatePassword, GrantRole, RevokeRole, DropUser:
+	case CreateUser, UpdatePassword, UpdateUserDescription, GrantRole, RevokeRole, DropUser:
 		return ObjectUser, s.User
 	}
 	return 0, ""
@@ -157,15 +162,15 @@ func grantText(code func(string) string, g *spec.Grant) string {
 // message (identity for text; a code span and escaping for markdown), so that nothing
 // renders as markup. A blocked step says why it cannot run.
 func (s Step) describe(code, text func(string) string) string {
-	d := s.what(code)
+	d := s.what(code, text)
 	if s.Blocked != "" {
 		d += text(" [blocked: " + s.Blocked + "]")
 	}
 	return d
 }
 
-// what says what the step does, with code around every name.
-func (s Step) what(code func(string) string) string {
+// what says what the step does, with code around every name and text around every message.
+func (s Step) what(code, text func(string) string) string {
 	switch s.Action {
 	case CreatePrivilegeGroup:
 		return fmt.Sprintf("create privilege group %s", code(s.Group))
@@ -180,7 +185,11 @@ func (s Step) what(code func(string) string) string {
 	case DropPrivilegeGroup:
 		return fmt.Sprintf("drop privilege group %s", code(s.Group))
 	case CreateRole:
-		return fmt.Sprintf("create role %s", code(s.Role))
+		return fmt.Sprintf("create role %s", code(s.Role)) + describedAs(text, s.NewDescription)
+	case AlterRole:
+		return fmt.Sprintf("set the description of role %s to %s", code(s.Role), text(strconv.Quote(s.NewDescription)))
+	case UpdateUserDescription:
+		return fmt.Sprintf("set the description of user %s to %s", code(s.User), text(strconv.Quote(s.NewDescription)))
 	case GrantPrivilege:
 		return fmt.Sprintf("grant %s to role %s", grantText(code, s.Grant), code(s.Role))
 	case RevokePrivilege:
@@ -192,7 +201,7 @@ func (s Step) what(code func(string) string) string {
 	case DropRole:
 		return fmt.Sprintf("drop role %s", code(s.Role))
 	case CreateUser:
-		return fmt.Sprintf("create user %s with password = (sensitive)", code(s.User))
+		return fmt.Sprintf("create user %s with password = (sensitive)", code(s.User)) + describedAs(text, s.NewDescription)
 	case UpdatePassword:
 		return fmt.Sprintf("change the password of user %s to (sensitive)", code(s.User))
 	case GrantRole:
@@ -203,6 +212,14 @@ func (s Step) what(code func(string) string) string {
 		return fmt.Sprintf("drop user %s", code(s.User))
 	}
 	return string(s.Action)
+}
+
+// describedAs is the note of a create step that sets a description.
+func describedAs(text func(string) string, d string) string {
+	if d == "" {
+		return ""
+	}
+	return text(" described as " + strconv.Quote(d))
 }
 
 // Blocked returns the steps that cannot run, in plan order.
@@ -223,6 +240,9 @@ func (c Counts) String() string {
 	if c.Change > 0 {
 		s += fmt.Sprintf(", %d password(s) to change", c.Change)
 	}
+	if c.Describe > 0 {
+		s += fmt.Sprintf(", %d description(s) to set", c.Describe)
+	}
 	return s
 }
 
@@ -234,9 +254,11 @@ type Counts struct {
 	Create int `json:"create"`
 	// Change counts password changes.
 	Change int `json:"change"`
-	Grant  int `json:"grant"`
-	Revoke int `json:"revoke"`
-	Drop   int `json:"drop"`
+	// Describe counts description changes (alter_role, update_user_description).
+	Describe int `json:"describe,omitempty"`
+	Grant    int `json:"grant"`
+	Revoke   int `json:"revoke"`
+	Drop     int `json:"drop"`
 }
 
 // Counts counts p's steps by kind.
@@ -247,7 +269,11 @@ func (p *Plan) Counts() Counts {
 		case KindCreate:
 			c.Create++
 		case KindChange:
-			c.Change++
+			if s.Action == UpdatePassword {
+				c.Change++
+			} else {
+				c.Describe++
+			}
 		case KindGrant:
 			c.Grant++
 		case KindRevoke:

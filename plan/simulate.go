@@ -30,7 +30,15 @@ func Simulate(live *spec.State, p *Plan) *spec.State {
 		case DropPrivilegeGroup:
 			delete(s.Groups, st.Group)
 		case CreateRole:
-			s.Roles[st.Role] = &spec.Role{Name: st.Role}
+			s.Roles[st.Role] = &spec.Role{Name: st.Role, Description: st.NewDescription}
+		case AlterRole:
+			if r := s.Roles[st.Role]; r != nil {
+				r.Description = st.NewDescription
+			}
+		case UpdateUserDescription:
+			if u := s.Users[st.User]; u != nil {
+				u.Description = st.NewDescription
+			}
 		case GrantPrivilege:
 			if r := s.Roles[st.Role]; r != nil {
 				r.Grants = spec.SortGrants(append(append(r.Grants, *st.Grant), companions(*st.Grant)...))
@@ -50,7 +58,7 @@ func Simulate(live *spec.State, p *Plan) *spec.State {
 				u.Roles = minus(u.Roles, []string{st.Role})
 			}
 		case CreateUser:
-			s.Users[st.User] = &spec.User{Name: st.User}
+			s.Users[st.User] = &spec.User{Name: st.User, Description: st.NewDescription}
 		case GrantRole:
 			if u := s.Users[st.User]; u != nil {
 				u.Roles = spec.SortNames(append(u.Roles, st.Role))
@@ -70,13 +78,13 @@ func Simulate(live *spec.State, p *Plan) *spec.State {
 func clone(s *spec.State) *spec.State {
 	out := spec.NewState()
 	for n, u := range s.Users {
-		out.Users[n] = &spec.User{Name: u.Name, Roles: slices.Clone(u.Roles), Password: u.Password, PreviousPassword: u.PreviousPassword}
+		out.Users[n] = &spec.User{Name: u.Name, Description: u.Description, Roles: slices.Clone(u.Roles), Password: u.Password, PreviousPassword: u.PreviousPassword}
 	}
 	for n, r := range s.Roles {
-		out.Roles[n] = &spec.Role{Name: r.Name, Grants: slices.Clone(r.Grants)}
+		out.Roles[n] = &spec.Role{Name: r.Name, Description: r.Description, Grants: slices.Clone(r.Grants)}
 	}
 	for n, g := range s.Groups {
-		out.Groups[n] = &spec.PrivilegeGroup{Name: g.Name, Privileges: slices.Clone(g.Privileges)}
+		out.Groups[n] = &spec.PrivilegeGroup{Name: g.Name, Description: g.Description, Privileges: slices.Clone(g.Privileges)}
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -16,6 +17,20 @@ type TextOptions struct {
 	SpecName string
 	// Color adds ANSI colours; set it only on a TTY and never when NO_COLOR is set.
 	Color bool
+	// Source, when set, says where the spec defines an object ("team-a.yaml:12"); each
+	// object's line then names it.
+	Source func(kind, name string) string
+}
+
+// from is the note that names where o's object is defined, "" when unknown.
+func (o TextOptions) from(kind, name string) string {
+	if o.Source == nil {
+		return ""
+	}
+	if src := o.Source(kind, name); src != "" {
+		return "  # " + src
+	}
+	return ""
 }
 
 const (
@@ -106,12 +121,14 @@ func (s Step) shortWhat() string {
 		return d
 	case UpdatePassword:
 		return "change password to (sensitive)"
+	case AlterRole, UpdateUserDescription:
+		return "set description to " + strconv.Quote(s.NewDescription)
 	case GrantRole:
 		return "grant role " + s.Role
 	case RevokeRole:
 		return "revoke role " + s.Role
 	}
-	return s.what(plain)
+	return s.what(plain, plain)
 }
 
 // WriteText renders p for a reviewer: one line per step, grouped by object, "+" for what gives
@@ -138,7 +155,7 @@ func (p *Plan) WriteText(w io.Writer, o TextOptions) error {
 		fmt.Fprintf(&b, "milvus-rbac will perform the following actions (mode %s):\n", p.Mode)
 		for _, obj := range byObject(p.Steps) {
 			sym, text, rest := obj.head()
-			fmt.Fprintf(&b, "\n  %s\n", paint(o.Color, color(sym), sym+" "+text))
+			fmt.Fprintf(&b, "\n  %s%s\n", paint(o.Color, color(sym), sym+" "+text), o.from(obj.kind.String(), obj.name))
 			for _, s := range rest {
 				sym := s.symbol()
 				fmt.Fprintf(&b, "      %s\n", paint(o.Color, color(sym), sym+" "+s.short()))

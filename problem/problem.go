@@ -54,10 +54,16 @@ func (ps *Problems) Lines() []string {
 	return lines
 }
 
-// Sort orders problems by line; problems on one line keep the order they were found in,
-// which follows the file's structure.
+// Sort orders problems by file, then line; problems on one line keep the order they were
+// found in, which follows the file's structure.
 func (ps *Problems) Sort() {
-	sort.SliceStable(*ps, func(i, j int) bool { return (*ps)[i].Line < (*ps)[j].Line })
+	sort.SliceStable(*ps, func(i, j int) bool {
+		a, b := (*ps)[i], (*ps)[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
 }
 
 // Format renders a list of errors, the one way milvus-rbac writes several errors: a single

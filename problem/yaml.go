@@ -26,6 +26,10 @@ type Reader struct {
 	Kind string
 	// Problems found so far.
 	Problems Problems
+	// Where, when set, says which file a node comes from and adds a note to problems at
+	// it: a spec merged from several files, or a role expanded from a template, keeps the
+	// file and line of what the user wrote. An empty file means File.
+	Where func(n *yaml.Node) (file, note string)
 }
 
 // Add records a problem at line (0: none) and path.
@@ -39,7 +43,17 @@ func (r *Reader) AddAt(n *yaml.Node, path, format string, args ...any) {
 	if n != nil {
 		line = n.Line
 	}
-	r.Add(line, path, format, args...)
+	file, note := r.File, ""
+	if r.Where != nil && n != nil {
+		if f, nt := r.Where(n); f != "" {
+			file, note = f, nt
+		}
+	}
+	msg := fmt.Sprintf(format, args...)
+	if note != "" {
+		msg += " (" + note + ")"
+	}
+	r.Problems = append(r.Problems, Problem{File: file, Line: line, Path: path, Message: msg})
 }
 
 // Err returns the problems found, sorted by line and at most MaxProblems of them, as one

@@ -11,6 +11,7 @@ work=$(mktemp -d)
 # Port 0: the emulator takes a free port and prints it.
 ./bin/milvus-emulator --addr "127.0.0.1:${DEMO_PORT:-0}" 2>"$log" &
 emulator=$!
+pids=()
 trap 'kill $emulator 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
 for _ in $(seq 1 100); do
   grep -q listening "$log" 2>/dev/null && break
@@ -75,6 +76,30 @@ run 0 check -f examples/quickstart.yaml --policy examples/policies/least-privile
 echo
 echo "== adoption: export the cluster as a spec file"
 run 0 export
+
+echo
+echo "== many clusters: dev, staging and prod from examples/fleet/targets.yaml"
+# Three more emulators; the targets file is copied with their real addresses.
+fleet_uris=()
+for name in dev staging prod; do
+  flog="$work/emulator-$name.log"
+  ./bin/milvus-emulator --addr 127.0.0.1:0 2>"$flog" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    grep -q listening "$flog" 2>/dev/null && break
+    sleep 0.1
+  done
+  fleet_uris+=("$(grep -o 'http://[0-9.:]*' "$flog" | head -n 1)")
+done
+trap 'kill $emulator "${pids[@]}" 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
+cp -r examples/fleet "$work/fleet"
+sed -i.bak -e "s|http://127.0.0.1:19531|${fleet_uris[0]}|" -e "s|http://127.0.0.1:19532|${fleet_uris[1]}|" \
+  -e "s|http://127.0.0.1:19533|${fleet_uris[2]}|" "$work/fleet/targets.yaml"
+export MILVUS_TOKEN_DEV="root:Milvus" MILVUS_TOKEN_STAGING="root:Milvus" MILVUS_TOKEN_PROD="root:Milvus"
+export SALES_APP_PASSWORD='Sales-demo-2026' TESTER_PASSWORD='Tester-demo-2026' ONCALL_PASSWORD='Oncall-demo-2026'
+run 2 plan --targets "$work/fleet/targets.yaml" --out "$work/plans"
+run 0 apply --targets "$work/fleet/targets.yaml" --plan "$work/plans"
+run 0 drift --targets "$work/fleet/targets.yaml"
 
 echo
 echo "demo: plan, apply and a clean re-plan passed against the emulator at $uri"

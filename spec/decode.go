@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -17,12 +18,12 @@ import (
 
 // Keys of each mapping of the file, in the order Encode writes them.
 var (
-	topKeys     = []string{"version", "mode", "password_policy", "protect", "privilege_groups", "roles", "users"}
+	topKeys     = []string{"version", "mode", "password_policy", "protect", "privilege_groups", "roles", "users", "variables", "templates", "instances"}
 	protectKeys = []string{"users", "roles", "privilege_groups"}
-	groupKeys   = []string{"name", "privileges"}
-	roleKeys    = []string{"name", "grants"}
+	groupKeys   = []string{"name", "description", "privileges"}
+	roleKeys    = []string{"name", "description", "grants"}
 	grantKeys   = []string{"privilege", "database", "collection", "user"}
-	userKeys    = []string{"name", "password", "previous_password", "roles"}
+	userKeys    = []string{"name", "description", "password", "previous_password", "roles"}
 	secretKeys  = []string{"env", "file"}
 )
 
@@ -163,22 +164,44 @@ func protectedWhy(kind, name string, builtin bool, section string, patterns []st
 }
 
 // firstSeen records names and reports the second occurrence of one.
-type firstSeen map[string]int
+type firstSeen map[string]*yaml.Node
 
 func (d *decoder) unique(seen firstSeen, n named, what string) bool {
-	if line, dup := seen[n.Value]; dup {
-		d.AddAt(n.Node, n.Path, "%s %q is listed twice (first at line %d)", what, n.Value, line)
+	if first, dup := seen[n.Value]; dup {
+		d.AddAt(n.Node, n.Path, "%s %q is listed twice (first at %s)", what, n.Value, d.at(first, n.Node))
 		return false
 	}
-	seen[n.Value] = n.Node.Line
+	seen[n.Value] = n.Node
 	return true
+}
+
+// source records where the object of kind and name was written.
+func (d *decoder) source(kind string, n named) {
+	if d.spec.sources == nil {
+		d.spec.sources = map[string]Source{}
+	}
+	o := d.origins[n.Node]
+	d.spec.sources[kind+"\x00"+n.Value] = Source{File: d.fileOf(n.Node), Line: n.Node.Line, Template: o.note}
+}
+
+// description reads an object's optional description.
+func (d *decoder) description(f map[string]field, p string) string {
+	df, ok := f["description"]
+	if !ok {
+		return ""
+	}
+	v, ok := d.Str(df.Val, join(p, "description"))
+	if ok && len(v) > MaxDescription {
+		d.AddAt(df.Val, join(p, "description"), "a description is at most %d bytes, not %d", MaxDescription, len(v))
+	}
+	return v
 }
 
 func (d *decoder) decodeGroups(n *yaml.Node) {
 	seen := firstSeen{}
 	d.groups = map[string][]string{}
 	for i, item := range d.List(n, "privilege_groups") {
-		p := index("privilege_groups", i)
+		p := d.itemPath("privilege_groups", i, item)
 		f, ok := d.Fields(item, p, false, groupKeys)
 		if !ok {
 			continue
@@ -192,9 +215,11 @@ func (d *decoder) decodeGroups(n *yaml.Node) {
 		if ok && d.release != nil {
 			d.refuseWithout(name, release.PrivilegeGroups, "custom privilege groups; list the privileges in the grants instead")
 		}
+		desc := d.description(f, p)
 		if ok {
 			d.groups[name.Value] = privs
-			d.spec.State.Groups[name.Value] = &PrivilegeGroup{Name: name.Value, Privileges: SortNames(slices.Clone(privs))}
+			d.spec.State.Groups[name.Value] = &PrivilegeGroup{Name: name.Value, Description: desc, Privileges: SortNames(slices.Clone(privs))}
+			d.source(KindGroup, name)
 		}
 	}
 }
@@ -276,7 +301,7 @@ func (d *decoder) groupPrivileges(item *yaml.Node, f map[string]field, p string)
 func (d *decoder) decodeRoles(n *yaml.Node) {
 	seen := firstSeen{}
 	for i, item := range d.List(n, "roles") {
-		p := index("roles", i)
+		p := d.itemPath("roles", i, item)
 		f, ok := d.Fields(item, p, false, roleKeys)
 		if !ok {
 			continue
@@ -290,8 +315,10 @@ func (d *decoder) decodeRoles(n *yaml.Node) {
 		if gf, has := f["grants"]; has {
 			grants = d.grants(gf.Val, join(p, "grants"))
 		}
+		desc := d.description(f, p)
 		if ok {
-			d.spec.State.Roles[name.Value] = &Role{Name: name.Value, Grants: SortGrants(CollapseImplied(grants))}
+			d.spec.State.Roles[name.Value] = &Role{Name: name.Value, Description: desc, Grants: SortGrants(CollapseImplied(grants))}
+			d.source(KindRole, name)
 		}
 	}
 }
@@ -507,7 +534,7 @@ func (d *decoder) userRule() nameRule {
 func (d *decoder) decodeUsers(n *yaml.Node) {
 	seen := firstSeen{}
 	for i, item := range d.List(n, "users") {
-		p := index("users", i)
+		p := d.itemPath("users", i, item)
 		f, ok := d.Fields(item, p, false, userKeys)
 		if !ok {
 			continue
@@ -531,8 +558,10 @@ func (d *decoder) decodeUsers(n *yaml.Node) {
 		if rf, has := f["roles"]; has {
 			roles = d.userRoles(rf.Val, join(p, "roles"))
 		}
+		desc := d.description(f, p)
 		if ok {
-			d.spec.State.Users[name.Value] = &User{Name: name.Value, Roles: SortNames(roles), Password: secret, PreviousPassword: previous}
+			d.spec.State.Users[name.Value] = &User{Name: name.Value, Description: desc, Roles: SortNames(roles), Password: secret, PreviousPassword: previous}
+			d.source(KindUser, name)
 		}
 	}
 }
@@ -609,6 +638,11 @@ func (d *decoder) secret(n *yaml.Node, p string) *Secret {
 		if v == "" {
 			d.AddAt(ff.Val, join(p, "file"), "must name a file")
 			return nil
+		}
+		if d.rebase && !filepath.IsAbs(v) {
+			// The files of a merged spec may sit in different directories: a secret file
+			// is relative to its own file, so make it relative to the working directory.
+			v = filepath.Join(filepath.Dir(d.fileOf(ff.Val)), v)
 		}
 		return &Secret{File: v}
 	}

@@ -130,11 +130,15 @@ func encodeNode(w io.Writer, n *yaml.Node) error {
 }
 
 func groupNode(g *PrivilegeGroup) *yaml.Node {
-	return mapping("name", str(g.Name), "privileges", strList(SortNames(slices.Clone(g.Privileges))))
+	m := mapping("name", str(g.Name))
+	describe(m, g.Description)
+	m.Content = append(m.Content, str("privileges"), strList(SortNames(slices.Clone(g.Privileges))))
+	return m
 }
 
 func roleNode(r *Role, st *State) *yaml.Node {
 	m := mapping("name", str(r.Name))
+	describe(m, r.Description)
 	grants := SortGrants(CollapseImplied(r.Grants))
 	if len(grants) == 0 {
 		return m
@@ -160,6 +164,7 @@ func roleNode(r *Role, st *State) *yaml.Node {
 
 func userNode(u *User) *yaml.Node {
 	m := mapping("name", str(u.Name))
+	describe(m, u.Description)
 	for _, s := range []struct {
 		key string
 		ref *Secret
@@ -181,6 +186,13 @@ func userNode(u *User) *yaml.Node {
 		m.Content = append(m.Content, str("roles"), strList(SortNames(slices.Clone(u.Roles))))
 	}
 	return m
+}
+
+// describe adds the description key to m when d is set.
+func describe(m *yaml.Node, d string) {
+	if d != "" {
+		m.Content = append(m.Content, str("description"), str(d))
+	}
 }
 
 // mapping builds a mapping node from alternating keys (strings) and value nodes.

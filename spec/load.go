@@ -1,13 +1,9 @@
 package spec
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"regexp"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-rbac/milvus-rbac/problem"
 	"github.com/milvus-rbac/milvus-rbac/release"
@@ -33,20 +29,12 @@ var KnownVersions = []int{1}
 // schema at the repository root, as seen from examples/.
 const DefaultSchemaRef = "../schema.json"
 
-// Load reads and parses the spec file at path. It reads at most MaxFileSize+1 bytes, so an
-// oversized file is refused without being read whole. Spec problems come back as *Problems;
-// an I/O failure comes back as a plain error that names the path.
+// Load reads and parses the spec file at path, or the spec files of the directory at path
+// (see LoadFiles). It reads at most MaxFileSize+1 bytes of a file, so an oversized file is
+// refused without being read whole. Spec problems come back as *Problems; an I/O failure
+// comes back as a plain error that names the path.
 func Load(path string) (*Spec, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read spec file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read spec file %s: %w", path, err)
-	}
-	return Parse(path, data)
+	return LoadFiles([]string{path}, LoadOptions{})
 }
 
 // Parse parses and validates the spec file data; name is how problems and Spec.Path refer
@@ -55,10 +43,10 @@ func Load(path string) (*Spec, error) {
 //
 // The order of checks is fixed because each step needs the previous one to mean anything:
 // size, YAML syntax, a single document, then the version (a file of another version is not
-// checked against the rules of this one), then anchors, aliases and depth, then strict
-// decoding and validation.
+// checked against the rules of this one), then anchors, aliases and depth, then template
+// expansion, strict decoding and validation.
 func Parse(name string, data []byte) (*Spec, error) {
-	return parse(name, data, nil)
+	return parseSources([]source{{path: name, data: data}}, nil, nil, false)
 }
 
 // CheckRelease checks the file again for what a server of the releases r cannot store (a
@@ -66,51 +54,25 @@ func Parse(name string, data []byte) (*Spec, error) {
 // gives them. A behaviour that only some releases of r have counts as present: the message
 // says so and how to state the release (--milvus-version).
 func (s *Spec) CheckRelease(r release.Range) error {
-	_, err := parse(s.Path, s.data, &r)
+	_, err := parseSources(s.srcs, s.vars, &r, s.rebase)
 	return err
 }
 
-func parse(name string, data []byte, r *release.Range) (*Spec, error) {
-	l := &loader{Reader: &problem.Reader{File: name, Kind: "spec file"}, release: r}
-	s := l.parse(data)
-	if err := l.Err(); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(data)
-	s.Path = name
-	s.Digest = "sha256:" + hex.EncodeToString(sum[:])
-	s.data = data
-	return s, nil
-}
-
-// loader collects the problems of one file while it is parsed.
+// loader collects the problems of one spec (one or several files) while it is parsed.
 type loader struct {
 	*problem.Reader
 	// policy is the file's password policy once read; user names depend on it.
 	policy string
 	// release, when set, are the server releases the file must suit (CheckRelease).
 	release *release.Range
-}
-
-func (l *loader) parse(data []byte) *Spec {
-	root := l.Document(data, limits, topKeys, KnownVersions)
-	if root == nil {
-		return nil
-	}
-	s := l.decode(root)
-	if m := schemaCommentRE.FindSubmatch(data); m != nil {
-		s.Schema = string(m[1])
-	}
-	return s
+	// vars are the template variables given from outside the files (a targets file).
+	vars map[string][]string
+	// rebase rewrites relative secret files against the working directory.
+	rebase bool
+	// origins and paths say where each node of the merged document was written.
+	origins map[*yaml.Node]origin
+	paths   map[*yaml.Node]string
 }
 
 // schemaCommentRE finds the yaml-language-server comment that points editors at schema.json.
 var schemaCommentRE = regexp.MustCompile(`(?m)^#\s*yaml-language-server:\s*\$schema=(\S+)`)
-
-// Dir is the directory of the spec file, against which relative secret files resolve.
-func (s *Spec) Dir() string {
-	if s.Path == "" {
-		return "."
-	}
-	return filepath.Dir(s.Path)
-}

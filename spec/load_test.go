@@ -60,7 +60,7 @@ func TestParseInvalid(t *testing.T) {
 		},
 		"not a mapping": {
 			src:  "- version: 1\n",
-			want: []string{`access.yaml:1: the document must be a mapping with keys version, mode, password_policy, protect, privilege_groups, roles, users`},
+			want: []string{`access.yaml:1: the document must be a mapping with keys version, mode, password_policy, protect, privilege_groups, roles, users, variables, templates, instances`},
 		},
 		"invalid YAML with its line": {
 			src:  "version: 1\nroles: [reader,\n",
@@ -101,8 +101,8 @@ roles:
 			want: []string{`access.yaml:2: unknown key "role" (did you mean "roles"?)`},
 		},
 		"unknown key without a near name": {
-			src:  "version: 1\nroles:\n  - name: r\n    description: x\n",
-			want: []string{`access.yaml:4: roles[0]: unknown key "description" (known keys: name, grants)`},
+			src:  "version: 1\nroles:\n  - name: r\n    comment: x\n",
+			want: []string{`access.yaml:4: roles[0]: unknown key "comment" (known keys: name, description, grants)`},
 		},
 		"unknown key in a grant": {
 			src:  "version: 1\nroles:\n  - name: r\n    grants:\n      - privilege: Search\n        colection: books\n",

@@ -165,6 +165,19 @@ func generateSchema() ([]byte, error) {
 			{"privilege_groups", obj{{"type", nullable("array")}, {"items", obj{{"$ref", "#/$defs/privilege_group"}}}}},
 			{"roles", obj{{"type", nullable("array")}, {"items", obj{{"$ref", "#/$defs/role"}}}}},
 			{"users", obj{{"type", nullable("array")}, {"items", obj{{"$ref", "#/$defs/user"}}}}},
+			{"variables", obj{
+				{"description", "Named lists of strings for instances (databases: {var: NAME}); a targets file may set them per cluster."},
+				{"type", nullable("object")},
+				{"additionalProperties", obj{{"type", "array"}, {"items", obj{{"type", "string"}}}}},
+			}},
+			{"templates", obj{
+				{"description", "Role patterns declared once; their strings may use {db} and {collection}, replaced by each instance."},
+				{"type", nullable("array")}, {"items", obj{{"$ref", "#/$defs/template"}}},
+			}},
+			{"instances", obj{
+				{"description", "Each makes the roles of a template once per database (and collection)."},
+				{"type", nullable("array")}, {"items", obj{{"$ref", "#/$defs/instance"}}},
+			}},
 		}},
 		// The Zilliz Cloud user-name rule is the default; password_policy: milvus relaxes it.
 		{"if", obj{{"properties", obj{{"password_policy", obj{{"const", PolicyMilvus}}}}}, {"required", []string{"password_policy"}}}},
@@ -176,6 +189,7 @@ func generateSchema() ([]byte, error) {
 				{"required", []string{"name", "privileges"}},
 				{"properties", obj{
 					{"name", obj{{"type", "string"}, {"pattern", groupNamePattern}, {"maxLength", maxNameLen}, {"not", obj{{"enum", names}}}}},
+					{"description", obj{{"description", "Documentation; kept by Milvus 2.6.19 and later for users and roles, compared there; elsewhere, and for privilege groups, documentation only."}, {"type", "string"}, {"maxLength", MaxDescription}}},
 					{"privileges", obj{
 						{"description", "Single privileges, all of one level (collection, database or cluster)."},
 						{"type", "array"}, {"minItems", 1}, {"uniqueItems", true}, {"items", obj{{"enum", singles}}},
@@ -188,10 +202,50 @@ func generateSchema() ([]byte, error) {
 				{"required", []string{"name"}},
 				{"properties", obj{
 					{"name", obj{{"type", "string"}, {"pattern", roleNamePattern}, {"maxLength", maxNameLen}, {"not", obj{{"enum", []string{AdminRole, PublicRole}}}}}},
+					{"description", obj{{"description", "Documentation; kept by Milvus 2.6.19 and later for users and roles, compared there; elsewhere, and for privilege groups, documentation only."}, {"type", "string"}, {"maxLength", MaxDescription}}},
 					{"grants", obj{{"type", nullable("array")}, {"items", obj{{"$ref", "#/$defs/grant"}}}}},
 				}},
 			}},
 			{"grant", grant},
+			{"template", obj{
+				{"type", "object"},
+				{"additionalProperties", false},
+				{"required", []string{"name", "roles"}},
+				{"properties", obj{
+					{"name", obj{{"type", "string"}}},
+					{"description", obj{{"type", "string"}}},
+					{"roles", obj{{"type", "array"}, {"items", obj{
+						{"description", "A role as under roles, whose strings may use {db} and {collection}; checked once expanded."},
+						{"type", "object"},
+						{"additionalProperties", false},
+						{"required", []string{"name"}},
+						{"properties", obj{
+							{"name", obj{{"type", "string"}}},
+							{"description", obj{{"type", "string"}}},
+							{"grants", obj{{"type", nullable("array")}, {"items", obj{
+								{"type", "object"},
+								{"additionalProperties", false},
+								{"required", []string{"privilege"}},
+								{"properties", obj{{"privilege", obj{{"type", "string"}}}, {"database", obj{{"type", "string"}}}, {"collection", obj{{"type", "string"}}}, {"user", obj{{"type", "string"}}}}},
+							}}}},
+						}},
+					}}}},
+				}},
+			}},
+			{"instance", obj{
+				{"type", "object"},
+				{"additionalProperties", false},
+				{"required", []string{"template"}},
+				{"properties", obj{
+					{"template", obj{{"description", "The name of a template."}, {"type", "string"}}},
+					{"databases", obj{{"description", "The databases {db} takes, or {var: NAME}."}, {"$ref", "#/$defs/values"}}},
+					{"collections", obj{{"description", "The collections {collection} takes, or {var: NAME}."}, {"$ref", "#/$defs/values"}}},
+				}},
+			}},
+			{"values", obj{{"oneOf", []any{
+				obj{{"type", "array"}, {"minItems", 1}, {"uniqueItems", true}, {"items", obj{{"type", "string"}, {"minLength", 1}}}},
+				obj{{"type", "object"}, {"additionalProperties", false}, {"required", []string{"var"}}, {"properties", obj{{"var", obj{{"type", "string"}}}}}},
+			}}}},
 			{"user", obj{
 				{"type", "object"},
 				{"additionalProperties", false},
@@ -199,6 +253,7 @@ func generateSchema() ([]byte, error) {
 				{"dependentRequired", obj{{"previous_password", []string{"password"}}}},
 				{"properties", obj{
 					{"name", obj{{"type", "string"}, {"pattern", userNamePatternMilvus}, {"maxLength", maxUserNameLen}, {"not", obj{{"const", RootUser}}}}},
+					{"description", obj{{"description", "Documentation; kept by Milvus 2.6.19 and later for users and roles, compared there; elsewhere, and for privilege groups, documentation only."}, {"type", "string"}, {"maxLength", MaxDescription}}},
 					{"password", obj{{"$ref", "#/$defs/secret"}}},
 					{"previous_password", obj{
 						{"description", "The current password on the cluster, to rotate from when password changes: Milvus needs the old password. Used with plan --check-passwords."},

@@ -32,10 +32,21 @@ type Spec struct {
 	// Path is the file as named by the user; Dir-relative secret files resolve against its
 	// directory.
 	Path string
-	// data is the file's bytes, for CheckRelease.
+	// data is the file's bytes (of a spec of one file).
 	data []byte
-	// Digest is "sha256:<hex>" of the file's bytes.
-	Digest         string
+	// srcs, vars and rebase are what the spec was parsed from, for CheckRelease.
+	srcs   []source
+	vars   map[string][]string
+	rebase bool
+	// dir, when set, is Dir.
+	dir string
+	// Digest is "sha256:<hex>" of the file's bytes; for several files, of their digests in
+	// order.
+	Digest string
+	// Files are the spec's files, in the order they were merged, with their digests.
+	Files []File
+	// sources are where each object was written (SourceOf).
+	sources        map[string]Source
 	Version        int
 	Mode           Mode
 	PasswordPolicy string

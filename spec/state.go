@@ -37,8 +37,10 @@ func NewState() *State {
 // User is a Milvus user and the roles given to it directly (public is implicit and never
 // listed). Roles is sorted and free of duplicates.
 type User struct {
-	Name  string
-	Roles []string
+	Name string
+	// Description documents the user; Milvus keeps it from 2.6.19 (release.Descriptions).
+	Description string `json:",omitempty"`
+	Roles       []string
 	// Password is where the desired password comes from; nil for a live user, whose
 	// password cannot be read back.
 	Password *Secret
@@ -49,8 +51,10 @@ type User struct {
 
 // Role is a Milvus role and its grants, sorted and free of duplicates.
 type Role struct {
-	Name   string
-	Grants []Grant
+	Name string
+	// Description documents the role; Milvus keeps it from 2.6.19 (release.Descriptions).
+	Description string `json:",omitempty"`
+	Grants      []Grant
 }
 
 // Grant is one privilege of a role, in the normalised form Milvus stores and reports it:
@@ -66,9 +70,14 @@ type Grant struct {
 // PrivilegeGroup is a custom privilege group and its privileges, sorted and free of
 // duplicates.
 type PrivilegeGroup struct {
-	Name       string
-	Privileges []string
+	Name string
+	// Description documents the group in the file only: no release of Milvus keeps one.
+	Description string `json:",omitempty"`
+	Privileges  []string
 }
+
+// MaxDescription is the longest description a spec file accepts, in bytes.
+const MaxDescription = 1024
 
 // NewGrant builds the normalised grant of privilege on database and object, deriving the
 // object type as grant_privilege_v2 does.

@@ -1,0 +1,34 @@
+package command
+
+import (
+	"github.com/milvus-rbac/milvus-rbac/spec"
+)
+
+// SpecFiles are the spec files and directories a command reads beside (or instead of) File:
+// -f may repeat and name directories. Embedded in the options of the commands that read a
+// spec.
+type SpecFiles struct {
+	// Files, when set, are the files and directories of the spec, merged into one; File is
+	// then ignored.
+	Files []string
+	// Recursive reads the subdirectories of a directory too.
+	Recursive bool
+	// Variables give template variables (from a targets file); they override the spec's.
+	Variables map[string][]string
+}
+
+// paths are the files and directories to read: Files, or file alone.
+func (f SpecFiles) paths(file string) []string {
+	if len(f.Files) > 0 {
+		return f.Files
+	}
+	return []string{file}
+}
+
+// given reports whether any file is named.
+func (f SpecFiles) given(file string) bool { return len(f.Files) > 0 || file != "" }
+
+// load reads and merges the spec.
+func (f SpecFiles) load(file string) (*spec.Spec, error) {
+	return spec.LoadFiles(f.paths(file), spec.LoadOptions{Recursive: f.Recursive, Variables: f.Variables})
+}

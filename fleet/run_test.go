@@ -1,0 +1,68 @@
+package fleet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/milvus-rbac/milvus-rbac/command"
+	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/output"
+)
+
+// TestRunIsolatesTargets runs plan over three emulators in this process (so that the race
+// detector sees the targets run at once), one of them unreachable: the two others are planned,
+// the third fails alone, and the exit code is 1.
+func TestRunIsolatesTargets(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "access.yaml")
+	if err := os.WriteFile(spec, []byte("version: 1\nroles:\n  - name: reader\n    grants:\n      - privilege: Search\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var targets strings.Builder
+	targets.WriteString("version: 1\ndefaults:\n  files: [access.yaml]\n  token_env: FLEET_TEST_TOKEN\ntargets:\n")
+	for i := range 2 {
+		srv := httptest.NewServer(emulator.New(emulator.Options{}))
+		t.Cleanup(srv.Close)
+		fmt.Fprintf(&targets, "  - name: ok%d\n    uri: %s\n", i, srv.URL)
+	}
+	dead := httptest.NewServer(emulator.New(emulator.Options{}))
+	dead.Close()
+	fmt.Fprintf(&targets, "  - name: down\n    uri: %s\n", dead.URL)
+	file := filepath.Join(dir, "targets.yaml")
+	if err := os.WriteFile(file, []byte(targets.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FLEET_TEST_TOKEN", "root:Milvus")
+	var out, errb bytes.Buffer
+	conn := command.Connection{Concurrency: 4, Timeout: 5 * time.Second, Log: func(string, ...any) {}}
+	code := Run(context.Background(), command.Streams{Out: &out, Err: &errb, NoColor: true},
+		Options{Command: Plan, Targets: file, Parallel: 3, Format: string(output.JSON), Connection: conn})
+	if code != command.ExitError {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out.String(), errb.String())
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tr := range rep.Targets {
+		got[tr.Name] = fmt.Sprintf("exit %d, %d changes, failed %v", tr.ExitCode, tr.Changes, tr.Error != "")
+	}
+	want := map[string]string{"ok0": "exit 0, 2 changes, failed false", "ok1": "exit 0, 2 changes, failed false", "down": "exit 1, 0 changes, failed true"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s", k, got[k], v)
+		}
+	}
+	if rep.Summary != (Summary{Targets: 3, Failed: 1, WithChanges: 2, ExitCode: 1}) {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+}
