@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -399,10 +400,17 @@ func TestReadWarnsOnce(t *testing.T) {
 			}
 			return ok(`["", "reader"]`)
 		})
-	var warnings, logged []string
+	var (
+		mu               sync.Mutex // Log is called from the concurrent reads
+		warnings, logged []string
+	)
 	c := f.start(Config{
-		Warn: func(msg string) { warnings = append(warnings, msg) },
-		Log:  func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) },
+		Warn: func(msg string) { mu.Lock(); warnings = append(warnings, msg); mu.Unlock() },
+		Log: func(format string, args ...any) {
+			mu.Lock()
+			logged = append(logged, fmt.Sprintf(format, args...))
+			mu.Unlock()
+		},
 	})
 	for range 2 {
 		if _, err := c.Read(testCtx(t)); err != nil {
