@@ -194,19 +194,11 @@ func section(c Command, r Result) string {
 	return b.String()
 }
 
-// driftText lists a drift document's differences.
+// driftText is a drift document as drift prints it (plan.Document.WriteDrift).
 func driftText(d *plan.Document) string {
 	var b strings.Builder
-	if len(d.Steps) == 0 {
-		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", d.Spec.Path)
-	} else {
-		fmt.Fprintf(&b, "Drift: the cluster does not match %s (mode %s):\n", d.Spec.Path, d.Mode)
-		for _, s := range d.Steps {
-			fmt.Fprintf(&b, "  %-7s %s\n", s.Drift, s.Description)
-		}
-	}
-	if !d.Unmanaged.Empty() {
-		fmt.Fprintf(&b, "Unmanaged (not in the file, left alone in mode %s): %s.\n", d.Mode, d.Unmanaged.String())
+	if err := d.WriteDrift(&b, plan.TextOptions{SpecName: d.Spec.Path}); err != nil {
+		return fmt.Sprintf("Error: %v\n", err)
 	}
 	return b.String()
 }
@@ -263,8 +255,11 @@ func markdownSection(c Command, r Result, budget int) string {
 	}
 	if c == Drift {
 		var b strings.Builder
-		for _, s := range r.Doc.Steps {
-			fmt.Fprintf(&b, "- %s %s\n", s.Drift, markdown.Text(s.Description))
+		for _, d := range r.Doc.Differences() {
+			fmt.Fprintf(&b, "- %s %s\n", d.Kind, markdown.Text(d.What))
+			if d.NotFixed != "" {
+				fmt.Fprintf(&b, "\n  %s\n", markdown.Text(d.NotFixed))
+			}
 		}
 		if b.Len() == 0 {
 			b.WriteString("No drift.\n")
