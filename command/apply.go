@@ -172,7 +172,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			for _, d := range interrupted {
 				fmt.Fprintf(s.Out, "  %s\n", d)
 			}
-			fmt.Fprintf(s.Out, "Run milvus-rbac apply -f %s again to finish: it plans afresh from what the cluster holds now.\n", ses.spec.Path)
+			fmt.Fprintf(s.Out, "Run milvus-rbac apply %s again to finish: it plans afresh from what the cluster holds now.\n", o.SpecFiles.args(o.File))
 		}
 		return fmt.Errorf("apply %s: %w", ses.spec.Path, err)
 	}

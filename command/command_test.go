@@ -71,3 +71,22 @@ func TestApplyFileFromEnvironment(t *testing.T) {
 		t.Errorf("apply --plan: %v", err)
 	}
 }
+
+// TestSpecFilesArgs: the arguments a hint gives to read the same spec again can be pasted
+// into a shell as they are.
+func TestSpecFilesArgs(t *testing.T) {
+	cases := map[string]struct {
+		f    SpecFiles
+		file string
+		want string
+	}{
+		"one file":             {file: "access.yaml", want: "-f access.yaml"},
+		"several, recursively": {f: SpecFiles{Files: []string{"base.yaml", "teams/"}, Recursive: true}, want: "-f base.yaml -f teams/ --recursive"},
+		"a space and a quote":  {f: SpecFiles{Files: []string{"my specs/it's.yaml"}}, want: `-f 'my specs/it'\''s.yaml'`},
+	}
+	for name, c := range cases {
+		if got := c.f.args(c.file); got != c.want {
+			t.Errorf("%s: %s, want %s", name, got, c.want)
+		}
+	}
+}
