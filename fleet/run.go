@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -239,6 +240,12 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}
 		if o.Out != "" {
 			po.Out = filepath.Join(o.Out, t.Name+".json")
+			// The plan of an earlier run must not outlive this run's failure: apply --plan
+			// DIR would apply what this report says could not be planned.
+			if err := os.Remove(po.Out); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				res.Code, res.Err = command.ExitError, fmt.Sprintf("remove the earlier plan: %v", err)
+				return res
+			}
 		}
 		res.Code = command.Report(s.Err, command.Plan(ctx, s, po))
 		res.Doc = readDoc(out.Bytes())
