@@ -1,9 +1,17 @@
 package fleet
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/milvus-rbac/milvus-rbac/command"
+	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 )
 
@@ -28,5 +36,33 @@ func TestDriftReportSaysWhyADifferenceIsNotFixed(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown report lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+// TestTargetErrorIsTheCommandsError: a target's error in the report is the error its command
+// returned, whole, even when the message quotes text that reads like the "Error: " of a log
+// line (here, a role name in the spec file).
+func TestTargetErrorIsTheCommandsError(t *testing.T) {
+	dir := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "access.yaml"), []byte("version: 1\nroles:\n  - name: \"Error: x\"\n"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "targets.yaml"), []byte("version: 1\ntargets:\n  - name: one\n    uri: http://127.0.0.1:1\n    files: [access.yaml]\n"), 0o644))
+	var out, errb bytes.Buffer
+	conn := command.Connection{Concurrency: 1, Timeout: time.Second}
+	code := Run(context.Background(), command.Streams{Out: &out, Err: &errb, NoColor: true},
+		Options{Command: Plan, Targets: filepath.Join(dir, "targets.yaml"), Parallel: 1, Format: string(output.JSON), Connection: conn})
+	if code != command.ExitError {
+		t.Fatalf("exit %d, want 1\n%s", code, errb.String())
+	}
+	var rep Report
+	must(json.Unmarshal(out.Bytes(), &rep))
+	want := filepath.Join(dir, "access.yaml") + `:3: roles[0].name: role name "Error: x" may contain only`
+	if len(rep.Targets) != 1 || !strings.HasPrefix(rep.Targets[0].Error, want) {
+		t.Errorf("target error %q, want it to start with %q", rep.Targets[0].Error, want)
 	}
 }
