@@ -66,6 +66,16 @@ func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool
 	if flagOnCommandLine(e.Args, "f", "file") {
 		return true, errors.New("--targets names each target's spec files: drop -f")
 	}
+	// Each target has its own; a flag given for all would be ignored without a word.
+	var own []string
+	for _, f := range []struct{ flag, key string }{{"uri", "uri"}, {"token", "token_env"}, {"ca-cert", "ca_cert"}, {"milvus-version", "milvus_version"}} {
+		if flagOnCommandLine(e.Args, f.flag) {
+			own = append(own, fmt.Sprintf("--%s (set %s in the targets file)", f.flag, f.key))
+		}
+	}
+	if len(own) > 0 {
+		return true, fmt.Errorf("--targets gives each target its own connection: drop %s", strings.Join(own, ", "))
+	}
 	if e.Targets == nil {
 		return true, errors.New("--targets is not available in this build")
 	}

@@ -90,3 +90,25 @@ func TestSpecFilesArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetsRefuseConnectionFlags: with --targets each target has its own URI, token, CA and
+// release; the same flags given on the command line would be ignored, so they are refused
+// before any target runs.
+func TestTargetsRefuseConnectionFlags(t *testing.T) {
+	ran := false
+	args := []string{"milvus-rbac", "plan", "--targets", "targets.yaml", "--uri", "http://other:19530", "--milvus-version", "2.6.19"}
+	var out bytes.Buffer
+	e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Args: args,
+		Targets: func(context.Context, Streams, TargetOptions) error { ran = true; return nil }}
+	err := Run(context.Background(), e, args)
+	want := "--targets gives each target its own connection: drop --uri (set uri in the targets file), --milvus-version (set milvus_version in the targets file)"
+	if err == nil || err.Error() != want || ran {
+		t.Errorf("err %v (ran %v), want %q", err, ran, want)
+	}
+	// The environment's MILVUS_URI is not the command line: --targets runs.
+	args = []string{"milvus-rbac", "plan", "--targets", "targets.yaml"}
+	e.Args = args
+	if err := Run(context.Background(), e, args); err != nil || !ran {
+		t.Errorf("plain --targets: %v (ran %v)", err, ran)
+	}
+}
