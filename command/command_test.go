@@ -112,3 +112,22 @@ func TestTargetsRefuseConnectionFlags(t *testing.T) {
 		t.Errorf("plain --targets: %v (ran %v)", err, ran)
 	}
 }
+
+// TestTargetsPassApplysFlags: apply --targets hands --allow-other-tool-version to the targets'
+// applies (their refusal of a plan of another version says to pass it), and refuses
+// --recursive, which each target sets in the targets file.
+func TestTargetsPassApplysFlags(t *testing.T) {
+	var got TargetOptions
+	args := []string{"milvus-rbac", "apply", "--targets", "targets.yaml", "--plan", "plans", "--allow-other-tool-version"}
+	var out bytes.Buffer
+	e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Args: args,
+		Targets: func(_ context.Context, _ Streams, o TargetOptions) error { got = o; return nil }}
+	if err := Run(context.Background(), e, args); err != nil || !got.AllowOtherToolVersion || got.PlanDir != "plans" {
+		t.Errorf("err %v, options %+v", err, got)
+	}
+	args = []string{"milvus-rbac", "plan", "--targets", "targets.yaml", "--recursive"}
+	e.Args = args
+	if err := Run(context.Background(), e, args); err == nil || !strings.Contains(err.Error(), "drop --recursive") {
+		t.Errorf("--recursive with --targets: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
+	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
 	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 )
@@ -64,5 +66,48 @@ func TestTargetErrorIsTheCommandsError(t *testing.T) {
 	want := filepath.Join(dir, "access.yaml") + `:3: roles[0].name: role name "Error: x" may contain only`
 	if len(rep.Targets) != 1 || !strings.HasPrefix(rep.Targets[0].Error, want) {
 		t.Errorf("target error %q, want it to start with %q", rep.Targets[0].Error, want)
+	}
+}
+
+// TestApplyPlansOfAnotherVersion: apply --targets --plan DIR refuses a target's plan made by
+// another milvus-rbac version, naming the flag, and applies it with AllowOtherToolVersion.
+func TestApplyPlansOfAnotherVersion(t *testing.T) {
+	dir := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(emulator.New(emulator.Options{}))
+	t.Cleanup(srv.Close)
+	must(os.WriteFile(filepath.Join(dir, "access.yaml"), []byte("version: 1\nroles:\n  - name: reader\n"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "targets.yaml"), []byte("version: 1\ntargets:\n  - name: one\n    uri: "+srv.URL+"\n    token_env: FLEET_TEST_TOKEN\n    files: [access.yaml]\n"), 0o644))
+	t.Setenv("FLEET_TEST_TOKEN", "root:Milvus")
+	conn := command.Connection{Concurrency: 2, Timeout: 5 * time.Second}
+	plans := filepath.Join(dir, "plans")
+	run := func(o Options) (int, string) {
+		var out, errb bytes.Buffer
+		o.Targets, o.Parallel, o.Connection = filepath.Join(dir, "targets.yaml"), 1, conn
+		code := Run(context.Background(), command.Streams{In: strings.NewReader(""), Out: &out, Err: &errb, NoColor: true}, o)
+		return code, out.String() + errb.String()
+	}
+	if code, out := run(Options{Command: Plan, Out: plans}); code != command.ExitChanges {
+		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	// The plan as another version wrote it.
+	saved := filepath.Join(plans, "one.json")
+	data, err := os.ReadFile(saved)
+	must(err)
+	other := strings.Replace(string(data), `"tool_version": "`+command.Version+`"`, `"tool_version": "v0.0.1-other"`, 1)
+	if other == string(data) {
+		t.Fatalf("no tool_version %q in the saved plan:\n%s", command.Version, data)
+	}
+	must(os.WriteFile(saved, []byte(other), 0o644))
+	if code, out := run(Options{Command: Apply, PlanDir: plans}); code != command.ExitError || !strings.Contains(out, "--allow-other-tool-version") {
+		t.Fatalf("apply of another version's plan: exit %d\n%s", code, out)
+	}
+	if code, out := run(Options{Command: Apply, PlanDir: plans, AllowOtherToolVersion: true}); code != command.ExitOK || !strings.Contains(out, "The cluster matches") {
+		t.Errorf("apply with AllowOtherToolVersion: exit %d\n%s", code, out)
 	}
 }

@@ -51,9 +51,11 @@ type Options struct {
 	// Policy and Strict are check's.
 	Policy string
 	Strict bool
-	// CheckPasswords and AllowSelfLockout are passed to each target's command.
-	CheckPasswords   bool
-	AllowSelfLockout bool
+	// CheckPasswords, AllowSelfLockout and AllowOtherToolVersion are passed to each target's
+	// command.
+	CheckPasswords        bool
+	AllowSelfLockout      bool
+	AllowOtherToolVersion bool
 	// Connection holds the settings every target shares (timeout, retries, deadline, -v,
 	// --insecure-http, and the concurrency and rate a target does not set). Its URI, token,
 	// CA and version are each target's own.
@@ -106,7 +108,8 @@ func (r Result) Failed() bool { return r.Err != "" || r.Code == command.ExitErro
 func Over(ctx context.Context, s command.Streams, t command.TargetOptions) error {
 	code := Run(ctx, s, Options{Command: Command(t.Command), Targets: t.File, Names: t.Names, Parallel: t.Parallel,
 		Format: t.Format, Out: t.Out, PlanDir: t.PlanDir, AutoApprove: t.AutoApprove, Policy: t.Policy, Strict: t.Strict,
-		CheckPasswords: t.CheckPasswords, AllowSelfLockout: t.AllowSelfLockout, Connection: t.Connection})
+		CheckPasswords: t.CheckPasswords, AllowSelfLockout: t.AllowSelfLockout, AllowOtherToolVersion: t.AllowOtherToolVersion,
+		Connection: t.Connection})
 	if code == command.ExitOK {
 		return nil
 	}
@@ -309,7 +312,7 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 	}
 	// The files come from the saved plan; the variables stay the target's.
 	ao := command.ApplyOptions{SpecFiles: command.SpecFiles{Variables: files.Variables, Recursive: files.Recursive}, Connection: conn, PlanFile: saved,
-		AllowSelfLockout: o.AllowSelfLockout}
+		AllowSelfLockout: o.AllowSelfLockout, AllowOtherToolVersion: o.AllowOtherToolVersion}
 	return doc, command.Apply(ctx, s, ao)
 }
 
