@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -109,5 +110,31 @@ func TestApplyPlansOfAnotherVersion(t *testing.T) {
 	}
 	if code, out := run(Options{Command: Apply, PlanDir: plans, AllowOtherToolVersion: true}); code != command.ExitOK || !strings.Contains(out, "The cluster matches") {
 		t.Errorf("apply with AllowOtherToolVersion: exit %d\n%s", code, out)
+	}
+}
+
+// TestMarkdownReportFitsOneComment: the markdown report over many targets stays within the
+// size of one pull-request comment, whatever their number and errors, and says what it left
+// out.
+func TestMarkdownReportFitsOneComment(t *testing.T) {
+	for _, n := range []int{3, 60, 300, 1000} {
+		var results []Result
+		for i := range n {
+			results = append(results, Result{Target: Target{Name: fmt.Sprintf("cluster-%04d-eu-west", i)}, Code: command.ExitError,
+				Err: fmt.Sprintf("read cluster https://milvus-%04d.prod.eu-west.example.com:19530: list roles: roles/list: request to milvus-%04d.prod.eu-west.example.com:19530: dial tcp: lookup milvus-%04d.prod.eu-west.example.com: no such host\nHint: cannot resolve the host", i, i, i)})
+		}
+		var b bytes.Buffer
+		if err := writeMarkdown(&b, Options{Command: Plan}, results); err != nil {
+			t.Fatal(err)
+		}
+		if b.Len() > plan.MaxMarkdown {
+			t.Errorf("%d targets: %d characters, over the cap of %d", n, b.Len(), plan.MaxMarkdown)
+		}
+		if !strings.Contains(b.String(), "cluster-0000-eu-west") {
+			t.Errorf("%d targets: the first target is not named", n)
+		}
+		if n >= 300 && !strings.Contains(b.String(), "more target(s)") {
+			t.Errorf("%d targets: nothing says what was left out", n)
+		}
 	}
 }
