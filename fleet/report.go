@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
 	"github.com/milvus-rbac/milvus-rbac/markdown"
@@ -226,7 +227,11 @@ func writeMarkdown(w io.Writer, o Options, results []Result) error {
 		x := rowOf(o.Command, r)
 		e := orDash(x.err)
 		if len(e) > errCell {
-			e = e[:errCell] + " ..."
+			n := errCell
+			for n > 0 && !utf8.RuneStart(e[n]) {
+				n-- // not inside a character
+			}
+			e = e[:n] + " ..."
 		}
 		fmt.Fprintf(&head, "| %s | %s | %s | %s | %s |\n", markdown.Code(x.name), x.changes, x.destructive, x.drift, markdown.Text(e))
 		rows++

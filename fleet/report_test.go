@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
@@ -121,7 +122,7 @@ func TestMarkdownReportFitsOneComment(t *testing.T) {
 		var results []Result
 		for i := range n {
 			results = append(results, Result{Target: Target{Name: fmt.Sprintf("cluster-%04d-eu-west", i)}, Code: command.ExitError,
-				Err: fmt.Sprintf("read cluster https://milvus-%04d.prod.eu-west.example.com:19530: list roles: roles/list: request to milvus-%04d.prod.eu-west.example.com:19530: dial tcp: lookup milvus-%04d.prod.eu-west.example.com: no such host\nHint: cannot resolve the host", i, i, i)})
+				Err: "x" + strings.Repeat("é", 80) + fmt.Sprintf(" read cluster https://milvus-%04d.prod.eu-west.example.com:19530: list roles: roles/list: request to milvus-%04d.prod.eu-west.example.com:19530: dial tcp: lookup milvus-%04d.prod.eu-west.example.com: no such host (réseau)\nHint: cannot resolve the host", i, i, i)})
 		}
 		var b bytes.Buffer
 		if err := writeMarkdown(&b, Options{Command: Plan}, results); err != nil {
@@ -129,6 +130,9 @@ func TestMarkdownReportFitsOneComment(t *testing.T) {
 		}
 		if b.Len() > plan.MaxMarkdown {
 			t.Errorf("%d targets: %d characters, over the cap of %d", n, b.Len(), plan.MaxMarkdown)
+		}
+		if !utf8.Valid(b.Bytes()) {
+			t.Errorf("%d targets: the report is not valid UTF-8", n)
 		}
 		if !strings.Contains(b.String(), "cluster-0000-eu-west") {
 			t.Errorf("%d targets: the first target is not named", n)
