@@ -42,13 +42,16 @@ type TargetOptions struct {
 	// Parallel bounds the targets run at once (--parallel-targets).
 	Parallel int
 	// Format, Out (plan: a directory of plans), PlanDir (apply --plan DIR), AutoApprove,
-	// Policy, Strict, CheckPasswords and AllowSelfLockout are the command's own flags.
+	// Policy, Strict, CheckPasswords, AllowSelfLockout and AllowOtherToolVersion are the
+	// command's own flags.
 	Format, Out, PlanDir string
 	AutoApprove          bool
 	Policy               string
 	Strict               bool
 	CheckPasswords       bool
 	AllowSelfLockout     bool
+	// AllowOtherToolVersion applies saved plans made by another milvus-rbac version (apply).
+	AllowOtherToolVersion bool
 	// Connection holds what every target shares; each target sets its URI, token, CA and
 	// release.
 	Connection Connection
@@ -65,6 +68,19 @@ func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool
 	}
 	if flagOnCommandLine(e.Args, "f", "file") {
 		return true, errors.New("--targets names each target's spec files: drop -f")
+	}
+	if flagOnCommandLine(e.Args, "recursive") {
+		return true, errors.New("--targets names each target's spec files: drop --recursive, and set recursive: true for the targets that need it")
+	}
+	// Each target has its own; a flag given for all would be ignored without a word.
+	var own []string
+	for _, f := range []struct{ flag, key string }{{"uri", "uri"}, {"token", "token_env"}, {"ca-cert", "ca_cert"}, {"milvus-version", "milvus_version"}} {
+		if flagOnCommandLine(e.Args, f.flag) {
+			own = append(own, fmt.Sprintf("--%s (set %s in the targets file)", f.flag, f.key))
+		}
+	}
+	if len(own) > 0 {
+		return true, fmt.Errorf("--targets gives each target its own connection: drop %s", strings.Join(own, ", "))
 	}
 	if e.Targets == nil {
 		return true, errors.New("--targets is not available in this build")

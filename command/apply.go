@@ -36,7 +36,8 @@ func NewCmdApply(e *Env) *cli.Command {
 			&cli.BoolFlag{Name: "allow-other-tool-version", Usage: "apply a saved plan made by another milvus-rbac version (refused otherwise)"})...),
 		Action: e.action(func(c *cli.Context, s Streams) error {
 			if done, err := e.overTargets(c, s, TargetOptions{Format: c.String("format"), PlanDir: c.String("plan"), AutoApprove: c.Bool("auto-approve"),
-				CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout")}); done {
+				CheckPasswords: c.Bool("check-passwords"), AllowSelfLockout: c.Bool("allow-self-lockout"),
+				AllowOtherToolVersion: c.Bool("allow-other-tool-version")}); done {
 				return err
 			}
 			file := ""
@@ -172,7 +173,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			for _, d := range interrupted {
 				fmt.Fprintf(s.Out, "  %s\n", d)
 			}
-			fmt.Fprintf(s.Out, "Run milvus-rbac apply -f %s again to finish: it plans afresh from what the cluster holds now.\n", ses.spec.Path)
+			fmt.Fprintf(s.Out, "Run milvus-rbac apply %s again to finish: it plans afresh from what the cluster holds now.\n", o.SpecFiles.args(o.File))
 		}
 		return fmt.Errorf("apply %s: %w", ses.spec.Path, err)
 	}

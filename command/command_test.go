@@ -71,3 +71,63 @@ func TestApplyFileFromEnvironment(t *testing.T) {
 		t.Errorf("apply --plan: %v", err)
 	}
 }
+
+// TestSpecFilesArgs: the arguments a hint gives to read the same spec again can be pasted
+// into a shell as they are.
+func TestSpecFilesArgs(t *testing.T) {
+	cases := map[string]struct {
+		f    SpecFiles
+		file string
+		want string
+	}{
+		"one file":             {file: "access.yaml", want: "-f access.yaml"},
+		"several, recursively": {f: SpecFiles{Files: []string{"base.yaml", "teams/"}, Recursive: true}, want: "-f base.yaml -f teams/ --recursive"},
+		"a space and a quote":  {f: SpecFiles{Files: []string{"my specs/it's.yaml"}}, want: `-f 'my specs/it'\''s.yaml'`},
+	}
+	for name, c := range cases {
+		if got := c.f.args(c.file); got != c.want {
+			t.Errorf("%s: %s, want %s", name, got, c.want)
+		}
+	}
+}
+
+// TestTargetsRefuseConnectionFlags: with --targets each target has its own URI, token, CA and
+// release; the same flags given on the command line would be ignored, so they are refused
+// before any target runs.
+func TestTargetsRefuseConnectionFlags(t *testing.T) {
+	ran := false
+	args := []string{"milvus-rbac", "plan", "--targets", "targets.yaml", "--uri", "http://other:19530", "--milvus-version", "2.6.19"}
+	var out bytes.Buffer
+	e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Args: args,
+		Targets: func(context.Context, Streams, TargetOptions) error { ran = true; return nil }}
+	err := Run(context.Background(), e, args)
+	want := "--targets gives each target its own connection: drop --uri (set uri in the targets file), --milvus-version (set milvus_version in the targets file)"
+	if err == nil || err.Error() != want || ran {
+		t.Errorf("err %v (ran %v), want %q", err, ran, want)
+	}
+	// The environment's MILVUS_URI is not the command line: --targets runs.
+	args = []string{"milvus-rbac", "plan", "--targets", "targets.yaml"}
+	e.Args = args
+	if err := Run(context.Background(), e, args); err != nil || !ran {
+		t.Errorf("plain --targets: %v (ran %v)", err, ran)
+	}
+}
+
+// TestTargetsPassApplysFlags: apply --targets hands --allow-other-tool-version to the targets'
+// applies (their refusal of a plan of another version says to pass it), and refuses
+// --recursive, which each target sets in the targets file.
+func TestTargetsPassApplysFlags(t *testing.T) {
+	var got TargetOptions
+	args := []string{"milvus-rbac", "apply", "--targets", "targets.yaml", "--plan", "plans", "--allow-other-tool-version"}
+	var out bytes.Buffer
+	e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Args: args,
+		Targets: func(_ context.Context, _ Streams, o TargetOptions) error { got = o; return nil }}
+	if err := Run(context.Background(), e, args); err != nil || !got.AllowOtherToolVersion || got.PlanDir != "plans" {
+		t.Errorf("err %v, options %+v", err, got)
+	}
+	args = []string{"milvus-rbac", "plan", "--targets", "targets.yaml", "--recursive"}
+	e.Args = args
+	if err := Run(context.Background(), e, args); err == nil || !strings.Contains(err.Error(), "drop --recursive") {
+		t.Errorf("--recursive with --targets: %v", err)
+	}
+}

@@ -69,12 +69,19 @@ func Code(err error) int {
 // when its cause is known), unless it is Silent, and returns its exit code (Code).
 func Report(w io.Writer, err error) int {
 	if err != nil && !Silent(err) {
-		fmt.Fprintf(w, "Error: %s\n", strings.TrimSpace(err.Error()))
-		if h := milvus.Hint(err); h != "" {
-			fmt.Fprintf(w, "Hint: %s\n", h)
-		}
+		fmt.Fprintf(w, "Error: %s\n", Message(err))
 	}
 	return Code(err)
+}
+
+// Message is err as Report prints it, without "Error: ": the message, then "Hint: ..." on a
+// line of its own when the cause is known. A report over targets keeps it per target.
+func Message(err error) string {
+	msg := strings.TrimSpace(err.Error())
+	if h := milvus.Hint(err); h != "" {
+		msg += "\nHint: " + h
+	}
+	return msg
 }
 
 // Silent reports whether err is an outcome that prints nothing more (a *CodeError without

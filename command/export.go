@@ -79,7 +79,8 @@ func Export(ctx context.Context, s Streams, o ExportOptions) error {
 		s.logf("Warning: %q matches nothing to export.\n", p)
 	}
 	// Mode adopt: the file manages what it lists and leaves the rest of the cluster alone.
-	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyZilliz, Protect: o.Protect, State: selected}
+	// The password policy is the default one unless a user name needs Milvus's own rule.
+	out := &spec.Spec{Version: 1, Mode: spec.ModeAdopt, PasswordPolicy: spec.PolicyFor(selected.UserNames()), Protect: o.Protect, State: selected}
 	// The schema reference must be right where the file lands: relative to the file's
 	// directory when a schema.json of this format is found there or above it, else none.
 	if !toStdout {

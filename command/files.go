@@ -1,6 +1,8 @@
 package command
 
 import (
+	"strings"
+
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -23,6 +25,22 @@ func (f SpecFiles) paths(file string) []string {
 		return f.Files
 	}
 	return []string{file}
+}
+
+// args are the command-line arguments that name the same spec again: "-f a.yaml -f team/",
+// with --recursive when it was given; a path with a space or a shell character quoted.
+func (f SpecFiles) args(file string) string {
+	var out []string
+	for _, p := range f.paths(file) {
+		if strings.ContainsAny(p, " \t'\"$`\\;&|<>()*?[]{}~#!") {
+			p = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+		}
+		out = append(out, "-f "+p)
+	}
+	if f.Recursive {
+		out = append(out, "--recursive")
+	}
+	return strings.Join(out, " ")
 }
 
 // given reports whether any file is named.

@@ -97,7 +97,7 @@ func (ses *session) replan(ctx context.Context) error {
 func blankGrantRoles(live *milvus.Live) []string {
 	var out []string
 	for _, ig := range live.Ignored {
-		if ig.Kind == "role" {
+		if ig.Kind == spec.KindRole {
 			out = append(out, ig.Name)
 		}
 	}

@@ -145,9 +145,13 @@ func TestApplyInterruptedListsSkippedStepsOnce(t *testing.T) {
 		t.Skip("needs the emulator's latency")
 	}
 	c := newCluster(t, emulator.Options{Latency: 300 * time.Millisecond})
-	r := c.interrupt(t, "[2/15]", quickstartEnv, "apply", "-f", quickstart, "--auto-approve", "--concurrency", "1")
+	// Two spec files: the hint must name both as -f flags, not as the list "a, b" that
+	// messages name a merged spec by.
+	extra := filepath.Join(t.TempDir(), "extra.yaml")
+	must(t, os.WriteFile(extra, []byte("version: 1\nroles:\n  - name: extra_role\n"), 0o644))
+	r := c.interrupt(t, "[2/16]", quickstartEnv, "apply", "-f", quickstart, "-f", extra, "--auto-approve", "--concurrency", "1")
 	expect(t, r, 1, "Interrupted: no new step starts", "Not started because of the interrupt (",
-		"Run milvus-rbac apply -f "+quickstart+" again to finish")
+		"Run milvus-rbac apply -f "+quickstart+" -f "+extra+" again to finish")
 	m := regexp.MustCompile(`Not started because of the interrupt \((\d+)\):\n((?:  .*\n)+)`).FindStringSubmatch(r.Stdout)
 	if m == nil {
 		t.Fatalf("no list of steps not started:\n%s", r)
@@ -163,7 +167,7 @@ func TestApplyInterruptedListsSkippedStepsOnce(t *testing.T) {
 			t.Errorf("step %q is named %d times:\n%s", step, n, r)
 		}
 	}
-	expect(t, c.run(t, quickstartEnv, "apply", "-f", quickstart, "--auto-approve"), 0, "The cluster matches")
+	expect(t, c.run(t, quickstartEnv, "apply", "-f", quickstart, "-f", extra, "--auto-approve"), 0, "The cluster matches")
 }
 
 // TestApplyWithStdinFromDevNull: /dev/null is a character device but not a terminal; apply

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
 
@@ -289,4 +290,18 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestExportDottedUserNames: Milvus 2.6 and later accept "." and "-" in user names, which
+// only password_policy milvus allows in a file: the export of such a cluster says so and
+// plans to no change.
+func TestExportDottedUserNames(t *testing.T) {
+	c := newCluster(t, emulator.Options{Version: release.V(2, 6, 19)})
+	ctx := context.Background()
+	must(t, c.Client.CreateUser(ctx, "etl.nightly", "Etl-Pw-1234"))
+	must(t, c.Client.CreateUser(ctx, "web-app", "Web-Pw-1234"))
+	out := filepath.Join(t.TempDir(), "exported.yaml")
+	expect(t, c.run(t, nil, "export", "-o", out), 0, "2 users")
+	expect(t, c.run(t, nil, "validate", "-f", out), 0, "is valid: 2 users")
+	expect(t, c.run(t, nil, "plan", "-f", out, "--detailed-exitcode"), 0, "No changes.")
 }

@@ -165,7 +165,7 @@ func TestFleetPlanApplyDrift(t *testing.T) {
 	expect(t, f.run(t, nil, "drift", "--targets", f.targets), 0, "0 drifted, 0 failed")
 	must(t, f.clusters["staging"].Client.GrantRole(context.Background(), "app", "hr_reader"))
 	r = f.run(t, nil, "drift", "--targets", f.targets)
-	expect(t, r, 2, "1 drifted, 0 failed", "extra   revoke role hr_reader from user app")
+	expect(t, r, 2, "1 drifted, 0 failed", "extra   role hr_reader of user app")
 	if row := summaryRow(r.Stdout, "staging"); !strings.Contains(row, " 1 ") {
 		t.Errorf("staging's drift row: %q", row)
 	}

@@ -56,6 +56,8 @@ func TestUsersSharingANamePrefix(t *testing.T) {
 				t.Errorf("export holds an empty role:\n%s", data)
 			}
 			expect(t, c.run(t, nil, "plan", "-f", out, "--detailed-exitcode"), 0, "No changes.")
+			// access reads the cluster the same way: app holds reader, and nothing else.
+			expect(t, c.run(t, nil, "access", "--user", "app"), 0, "app (roles: reader; every user also holds public)")
 
 			// A change: app gains writer, app_ingest loses it; one apply converges.
 			edited := strings.Replace(string(data), "name: app\n    roles: [reader]\n", "name: app\n    roles: [reader, writer]\n", 1)

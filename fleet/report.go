@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/milvus-rbac/milvus-rbac/command"
 	"github.com/milvus-rbac/milvus-rbac/markdown"
@@ -194,43 +195,66 @@ func section(c Command, r Result) string {
 	return b.String()
 }
 
-// driftText lists a drift document's differences.
+// driftText is a drift document as drift prints it (plan.Document.WriteDrift).
 func driftText(d *plan.Document) string {
 	var b strings.Builder
-	if len(d.Steps) == 0 {
-		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", d.Spec.Path)
-	} else {
-		fmt.Fprintf(&b, "Drift: the cluster does not match %s (mode %s):\n", d.Spec.Path, d.Mode)
-		for _, s := range d.Steps {
-			fmt.Fprintf(&b, "  %-7s %s\n", s.Drift, s.Description)
-		}
-	}
-	if !d.Unmanaged.Empty() {
-		fmt.Fprintf(&b, "Unmanaged (not in the file, left alone in mode %s): %s.\n", d.Mode, d.Unmanaged.String())
+	if err := d.WriteDrift(&b, plan.TextOptions{SpecName: d.Spec.Path}); err != nil {
+		return fmt.Sprintf("Error: %v\n", err)
 	}
 	return b.String()
 }
 
 // writeMarkdown writes one pull-request comment for every target: the heading, the summary
 // table, then each target's plan (or drift) folded, each within its share of the size cap.
+// Past what one comment holds, the table and the folded sections end with how many targets
+// they leave out (the text and JSON reports have every one).
 func writeMarkdown(w io.Writer, o Options, results []Result) error {
+	const (
+		wrapper  = 200 // <details>, <summary> and blank lines of one target
+		minShare = 400 // the least a folded section is given; fewer sections past that
+		errCell  = 120 // the most of an error the table shows
+		closing  = 200 // the line that says what was left out
+		maxTable = plan.MaxMarkdown / 2
+	)
 	var head strings.Builder
 	fmt.Fprintf(&head, "### %s\n\n", markdown.Text(heading(o, results)))
 	head.WriteString("| target | changes | destructive | drift | error |\n|---|---|---|---|---|\n")
+	rows := 0
 	for _, r := range results {
+		if head.Len() > maxTable {
+			break
+		}
 		x := rowOf(o.Command, r)
-		fmt.Fprintf(&head, "| %s | %s | %s | %s | %s |\n", markdown.Code(x.name), x.changes, x.destructive, x.drift, markdown.Text(orDash(x.err)))
+		e := orDash(x.err)
+		if len(e) > errCell {
+			n := errCell
+			for n > 0 && !utf8.RuneStart(e[n]) {
+				n-- // not inside a character
+			}
+			e = e[:n] + " ..."
+		}
+		fmt.Fprintf(&head, "| %s | %s | %s | %s | %s |\n", markdown.Code(x.name), x.changes, x.destructive, x.drift, markdown.Text(e))
+		rows++
 	}
-	const wrapper = 200 // <details>, <summary> and blank lines of one target
-	share := (plan.MaxMarkdown - head.Len()) / max(len(results), 1)
-	share -= wrapper
+	if rows < len(results) {
+		fmt.Fprintf(&head, "\n%d more target(s) not in this table, to fit one comment: the text or JSON report (--format json) has every one.\n", len(results)-rows)
+	}
+	budget := plan.MaxMarkdown - head.Len() - closing
+	shown, share := len(results), budget/max(len(results), 1)-wrapper
+	if share < minShare {
+		share = minShare
+		shown = max(budget/(minShare+wrapper), 0)
+	}
 	var b strings.Builder
 	b.WriteString(head.String())
-	for _, r := range results {
+	for _, r := range results[:shown] {
 		summary := fmt.Sprintf("%s: %s", r.Target.Name, summaryOf(o.Command, r))
 		fmt.Fprintf(&b, "\n<details><summary>%s</summary>\n\n", markdown.Text(summary))
 		b.WriteString(markdownSection(o.Command, r, share))
 		b.WriteString("\n</details>\n")
+	}
+	if shown < len(results) {
+		fmt.Fprintf(&b, "\n%d more target(s) not shown here, to fit one comment: the text or JSON report (--format json) has each one's plan.\n", len(results)-shown)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -263,8 +287,11 @@ func markdownSection(c Command, r Result, budget int) string {
 	}
 	if c == Drift {
 		var b strings.Builder
-		for _, s := range r.Doc.Steps {
-			fmt.Fprintf(&b, "- %s %s\n", s.Drift, markdown.Text(s.Description))
+		for _, d := range r.Doc.Differences() {
+			fmt.Fprintf(&b, "- %s %s\n", d.Kind, markdown.Text(d.What))
+			if d.NotFixed != "" {
+				fmt.Fprintf(&b, "\n  %s\n", markdown.Text(d.NotFixed))
+			}
 		}
 		if b.Len() == 0 {
 			b.WriteString("No drift.\n")

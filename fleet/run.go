@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -50,9 +51,11 @@ type Options struct {
 	// Policy and Strict are check's.
 	Policy string
 	Strict bool
-	// CheckPasswords and AllowSelfLockout are passed to each target's command.
-	CheckPasswords   bool
-	AllowSelfLockout bool
+	// CheckPasswords, AllowSelfLockout and AllowOtherToolVersion are passed to each target's
+	// command.
+	CheckPasswords        bool
+	AllowSelfLockout      bool
+	AllowOtherToolVersion bool
 	// Connection holds the settings every target shares (timeout, retries, deadline, -v,
 	// --insecure-http, and the concurrency and rate a target does not set). Its URI, token,
 	// CA and version are each target's own.
@@ -105,7 +108,8 @@ func (r Result) Failed() bool { return r.Err != "" || r.Code == command.ExitErro
 func Over(ctx context.Context, s command.Streams, t command.TargetOptions) error {
 	code := Run(ctx, s, Options{Command: Command(t.Command), Targets: t.File, Names: t.Names, Parallel: t.Parallel,
 		Format: t.Format, Out: t.Out, PlanDir: t.PlanDir, AutoApprove: t.AutoApprove, Policy: t.Policy, Strict: t.Strict,
-		CheckPasswords: t.CheckPasswords, AllowSelfLockout: t.AllowSelfLockout, Connection: t.Connection})
+		CheckPasswords: t.CheckPasswords, AllowSelfLockout: t.AllowSelfLockout, AllowOtherToolVersion: t.AllowOtherToolVersion,
+		Connection: t.Connection})
 	if code == command.ExitOK {
 		return nil
 	}
@@ -118,8 +122,7 @@ func Over(ctx context.Context, s command.Streams, t command.TargetOptions) error
 func Run(ctx context.Context, s command.Streams, o Options) int {
 	results, err := run(ctx, s, o)
 	if err != nil {
-		fmt.Fprintf(s.Err, "Error: %s\n", strings.TrimSpace(err.Error()))
-		return command.ExitError
+		return command.Report(s.Err, err)
 	}
 	if err := writeReport(s, o, results); err != nil {
 		fmt.Fprintf(s.Err, "Error: write the report: %v\n", err)
@@ -233,55 +236,70 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 	}
 	files := command.SpecFiles{Files: append(append([]string{}, t.Files...), t.Overlays...), Recursive: t.Recursive, Variables: t.Variables}
 	s := command.Streams{In: strings.NewReader(""), Out: &out, Err: &log, NoColor: true}
+	// report prints the command's error on the target's log, as the command alone would, and
+	// keeps its message for the report.
+	report := func(err error) int {
+		if command.Code(err) == command.ExitError && !command.Silent(err) {
+			res.Err = command.Message(err)
+		}
+		return command.Report(s.Err, err)
+	}
 	switch o.Command {
 	case Plan:
 		po := command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON),
 			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}
 		if o.Out != "" {
 			po.Out = filepath.Join(o.Out, t.Name+".json")
+			// The plan of an earlier run must not outlive this run's failure: apply --plan
+			// DIR would apply what this report says could not be planned.
+			if err := os.Remove(po.Out); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				res.Code, res.Err = command.ExitError, fmt.Sprintf("remove the earlier plan: %v", err)
+				return res
+			}
 		}
-		res.Code = command.Report(s.Err, command.Plan(ctx, s, po))
+		res.Code = report(command.Plan(ctx, s, po))
 		res.Doc = readDoc(out.Bytes())
 	case Drift:
-		res.Code = command.Report(s.Err, command.Drift(ctx, s, command.DriftOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), CheckPasswords: o.CheckPasswords}))
+		res.Code = report(command.Drift(ctx, s, command.DriftOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), CheckPasswords: o.CheckPasswords}))
 		res.Doc = readDoc(out.Bytes())
 	case Check:
-		res.Code = command.Report(s.Err, command.Check(ctx, s, command.CheckOptions{SpecFiles: files, Connection: conn, Policy: o.Policy, Strict: o.Strict, Format: string(output.JSON)}))
+		res.Code = report(command.Check(ctx, s, command.CheckOptions{SpecFiles: files, Connection: conn, Policy: o.Policy, Strict: o.Strict, Format: string(output.JSON)}))
 		var rep policy.Report
 		if json.Unmarshal(out.Bytes(), &rep) == nil && rep.Kind != "" {
 			res.Check = &rep
 		}
 	case Apply:
-		res.Code, res.Doc = applyTarget(ctx, o, t, files, conn, s, &out)
+		var err error
+		res.Doc, err = applyTarget(ctx, o, t, files, conn, s)
+		res.Code = report(err)
 		res.Output = out.String()
 	}
-	if res.Code == command.ExitError {
-		res.Err = lastError(log.String())
+	if res.Code == command.ExitError && res.Err == "" {
+		res.Err = "failed (exit 1)" // an outcome its output has explained
 	}
 	return res
 }
 
 // applyTarget applies the target's saved plan (PlanDir), or plans to a temporary file and
-// applies exactly that plan, so that the report counts what was applied.
-func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFiles, conn command.Connection, s command.Streams, out *syncBuffer) (int, *plan.Document) {
+// applies exactly that plan, so that the report counts what was applied. It returns the plan
+// applied (nil when there was none) and apply's outcome.
+func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFiles, conn command.Connection, s command.Streams) (*plan.Document, error) {
 	saved := ""
 	if o.PlanDir != "" {
 		saved = filepath.Join(o.PlanDir, t.Name+".json")
 	} else {
 		dir, err := os.MkdirTemp("", "milvus-rbac-"+t.Name)
 		if err != nil {
-			fmt.Fprintf(s.Err, "Error: %v\n", err)
-			return command.ExitError, nil
+			return nil, err
 		}
 		defer os.RemoveAll(dir)
 		saved = filepath.Join(dir, "plan.json")
 		var discard bytes.Buffer
 		ps := s
 		ps.Out = &discard
-		code := command.Report(s.Err, command.Plan(ctx, ps, command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), Out: saved,
-			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}))
-		if code != command.ExitOK {
-			return code, nil
+		if err := command.Plan(ctx, ps, command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), Out: saved,
+			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}); err != nil {
+			return nil, err
 		}
 	}
 	var doc *plan.Document
@@ -290,13 +308,12 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 		f.Close()
 	}
 	if doc == nil {
-		fmt.Fprintf(s.Err, "Error: read the plan of target %s: %s is missing or not a plan; run plan --targets --out %s first\n", t.Name, saved, o.PlanDir)
-		return command.ExitError, nil
+		return nil, fmt.Errorf("read the plan of target %s: %s is missing or not a plan; run plan --targets --out %s first", t.Name, saved, o.PlanDir)
 	}
 	// The files come from the saved plan; the variables stay the target's.
 	ao := command.ApplyOptions{SpecFiles: command.SpecFiles{Variables: files.Variables, Recursive: files.Recursive}, Connection: conn, PlanFile: saved,
-		AllowSelfLockout: o.AllowSelfLockout}
-	return command.Report(s.Err, command.Apply(ctx, s, ao)), doc
+		AllowSelfLockout: o.AllowSelfLockout, AllowOtherToolVersion: o.AllowOtherToolVersion}
+	return doc, command.Apply(ctx, s, ao)
 }
 
 // readDoc reads a plan or drift document printed on out; nil when there is none.
@@ -306,15 +323,6 @@ func readDoc(out []byte) *plan.Document {
 		return nil
 	}
 	return &d
-}
-
-// lastError is the command's "Error: ..." message from its stderr, with the lines after it.
-func lastError(log string) string {
-	i := strings.LastIndex(log, "Error: ")
-	if i < 0 {
-		return "failed (exit 1)"
-	}
-	return strings.TrimSpace(log[i+len("Error: "):])
 }
 
 // connection is the target's connection: the shared settings, with the target's own.

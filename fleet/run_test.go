@@ -41,10 +41,25 @@ func TestRunIsolatesTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("FLEET_TEST_TOKEN", "root:Milvus")
+	// A plan of "down" saved by an earlier run: apply --plan DIR must not find it after this
+	// run failed to plan "down".
+	plans := filepath.Join(dir, "plans")
+	if err := os.MkdirAll(plans, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(plans, "down.json"), []byte(`{"format_version": "1.2", "kind": "plan"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var out, errb bytes.Buffer
 	conn := command.Connection{Concurrency: 4, Timeout: 5 * time.Second, Log: func(string, ...any) {}}
 	code := Run(context.Background(), command.Streams{Out: &out, Err: &errb, NoColor: true},
-		Options{Command: Plan, Targets: file, Parallel: 3, Format: string(output.JSON), Connection: conn})
+		Options{Command: Plan, Targets: file, Parallel: 3, Format: string(output.JSON), Out: plans, Connection: conn})
+	if _, err := os.Stat(filepath.Join(plans, "down.json")); err == nil {
+		t.Error("the earlier plan of the failed target is still in the plan directory")
+	}
+	if _, err := os.Stat(filepath.Join(plans, "ok0.json")); err != nil {
+		t.Errorf("no plan saved for ok0: %v", err)
+	}
 	if code != command.ExitError {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out.String(), errb.String())
 	}

@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/hashicorp/go-multierror"
 	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-rbac/milvus-rbac/problem"
@@ -276,14 +276,14 @@ func (ts *Targets) Select(names []string) ([]Target, error) {
 	for _, t := range ts.Targets {
 		known = append(known, t.Name)
 	}
-	var errs []error
+	var errs *multierror.Error
 	for _, n := range names {
 		if !slices.Contains(known, n) {
-			errs = append(errs, fmt.Errorf("--target %s: no such target in %s%s", n, ts.Path, problem.DidYouMean(n, known)))
+			errs = problem.Append(errs, fmt.Errorf("--target %s: no such target in %s%s", n, ts.Path, problem.DidYouMean(n, known)))
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := errs.ErrorOrNil(); err != nil {
+		return nil, err
 	}
 	var out []Target
 	for _, t := range ts.Targets {

@@ -43,6 +43,11 @@ targets:
 	if _, err := ts.Select([]string{"prod-e"}); err == nil || err.Error() != `--target prod-e: no such target in ops/targets.yaml (did you mean "prod-eu"?)` {
 		t.Errorf("select: %v", err)
 	}
+	// Several unknown names read as every other list of problems: "N problems:" then one per line.
+	want2 := "2 problems:\n  - --target prod-e: no such target in ops/targets.yaml (did you mean \"prod-eu\"?)\n  - --target stagin: no such target in ops/targets.yaml"
+	if _, err := ts.Select([]string{"prod-e", "stagin"}); err == nil || err.Error() != want2 {
+		t.Errorf("select two unknown:\n%v\nwant:\n%s", err, want2)
+	}
 }
 
 // TestParseTargetsProblems: every problem at once, each with its line and path.

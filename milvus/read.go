@@ -50,7 +50,7 @@ type Live struct {
 type Ignored struct {
 	// Endpoint is the call that answered, "users/describe".
 	Endpoint string
-	// Kind and Name say what was described: "user", "app".
+	// Kind and Name say what was described: spec.KindUser and "app".
 	Kind, Name string
 	// Entries is how many entries were left out.
 	Entries int
@@ -174,7 +174,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	for i, n := range userNames {
 		live.State.Users[n] = &spec.User{Name: n, Description: userDesc[i], Roles: userRoles[i]}
 		if userEmpty[i] > 0 {
-			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Kind: "user", Name: n, Entries: userEmpty[i], What: "empty role name"})
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Kind: spec.KindUser, Name: n, Entries: userEmpty[i], What: "empty role name"})
 		}
 	}
 	for i, n := range roleNames {
@@ -182,7 +182,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			live.State.Roles[n] = &spec.Role{Name: n, Description: roleDesc[i], Grants: roleGrants[i]}
 		}
 		if roleEmpty[i] > 0 {
-			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Kind: "role", Name: n, Entries: roleEmpty[i], What: "blank grant"})
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Kind: spec.KindRole, Name: n, Entries: roleEmpty[i], What: "blank grant"})
 		}
 	}
 	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object(), b.Endpoint+b.Object()) })

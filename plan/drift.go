@@ -84,12 +84,45 @@ func (s Step) noun() string {
 // WriteDrift renders p as a drift report: what is missing and what is extra, what is left
 // unmanaged, and a closing line.
 func (p *Plan) WriteDrift(w io.Writer, o TextOptions) error {
+	return p.writeDrift(w, o, p.Differences())
+}
+
+// WriteDrift renders a drift document (drift --format json) as drift prints its report, for
+// a report over targets: the same lines, each difference the plan does not repair as the
+// connecting user followed by why. The document's kept notes are left out: those about the
+// connecting user are its differences already, and the others do not say which they are.
+func (d *Document) WriteDrift(w io.Writer, o TextOptions) error {
+	p := d.Plan()
+	p.Steps, p.Kept = nil, nil
+	return p.writeDrift(w, o, d.Differences())
+}
+
+// Differences reads a drift document's steps back as the differences they were written from.
+func (d *Document) Differences() []Difference {
+	diffs := make([]Difference, len(d.Steps))
+	for i, s := range d.Steps {
+		diffs[i] = Difference{Kind: driftKindOf(s.Drift), What: s.Step.noun(), Step: s.Step, NotFixed: s.NotFixed}
+	}
+	return diffs
+}
+
+// driftKindOf reads a drift kind's word; 0 for an unknown word.
+func driftKindOf(word string) DriftKind {
+	for _, k := range DriftKinds {
+		if k.String() == word {
+			return k
+		}
+	}
+	return 0
+}
+
+// writeDrift renders diffs, then p's notes (what drift leaves unmanaged or skipped).
+func (p *Plan) writeDrift(w io.Writer, o TextOptions, diffs []Difference) error {
 	var b strings.Builder
 	name := o.SpecName
 	if name == "" {
 		name = "the spec file"
 	}
-	diffs := p.Differences()
 	count := map[DriftKind]int{}
 	if len(diffs) == 0 {
 		fmt.Fprintf(&b, "No drift. The cluster matches %s.\n", name)

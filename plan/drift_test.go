@@ -92,6 +92,15 @@ func TestDriftDoesNotDependOnTheConnectingUser(t *testing.T) {
 			if strings.Contains(b.String(), "No drift") || strings.Contains(b.String(), "! ") {
 				t.Errorf("drift as oncall says no drift, or repeats a difference as a note:\n%s", b.String())
 			}
+			// A report over targets renders each target's drift document: the same lines,
+			// with why each difference is not fixed.
+			var doc bytes.Buffer
+			if err := NewDocument(asUser, Meta{}, true).WriteDrift(&doc, TextOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(b.String(), doc.String()); d != "" {
+				t.Errorf("the drift document renders otherwise than drift (-drift +document):\n%s", d)
+			}
 		})
 	}
 }

@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/milvus-rbac/milvus-rbac/spec"
+
 // Kind is the summary bucket of an action: what the closing count line and the JSON summary
 // count it as.
 type Kind int
@@ -36,7 +38,9 @@ const (
 // ObjectKinds are all the object kinds.
 var ObjectKinds = []ObjectKind{ObjectGroup, ObjectRole, ObjectUser}
 
-var objectWords = []string{ObjectGroup: "privilege group", ObjectRole: "role", ObjectUser: "user"}
+// objectWords are spec's kind words: a step's object kind, as String gives it, is the kind
+// spec.SourceOf takes (plan lines and the JSON plan name the file of each object with it).
+var objectWords = []string{ObjectGroup: spec.KindGroup, ObjectRole: spec.KindRole, ObjectUser: spec.KindUser}
 
 // String is the object kind's noun: "privilege group", "role" or "user".
 func (k ObjectKind) String() string { return word(objectWords, k) }

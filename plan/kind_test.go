@@ -132,3 +132,32 @@ func TestSimulateKnowsEveryAction(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectKindFindsItsSource: the JSON plan and the plan lines of -v name each object's file
+// by asking spec.SourceOf with the step's object kind; a kind whose word is not spec's finds
+// nothing, silently.
+func TestObjectKindFindsItsSource(t *testing.T) {
+	sp, err := spec.Parse("team.yaml", []byte(`version: 1
+privilege_groups:
+  - name: g
+    privileges: [Query]
+roles:
+  - name: reader
+    grants:
+      - privilege: g
+        database: default
+users:
+  - name: alice
+    roles: [reader]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[ObjectKind]string{ObjectGroup: "team.yaml:3", ObjectRole: "team.yaml:6", ObjectUser: "team.yaml:11"}
+	for _, a := range Order {
+		kind, name := fullStep(a).Object()
+		if got := sp.SourceOf(kind.String(), name).String(); got != want[kind] {
+			t.Errorf("%s: the source of %s %q is %q, want %q", a, kind, name, got, want[kind])
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package privilege
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -25,20 +24,6 @@ const (
 var replicateAdded = map[Version]map[string]bool{
 	V2_6_0: {},
 	V2_6_6: {"UpdateReplicateConfiguration": true},
-}
-
-// ParseVersion accepts "2.4", "2.5", "2.6", "3.0" (2.4 has the 2.5 contents) and patch forms
-// such as "2.6.3".
-func ParseVersion(s string) (Version, error) {
-	switch {
-	case s == "" || s == "2.4" || s == "2.5" || strings.HasPrefix(s, "2.4.") || strings.HasPrefix(s, "2.5."):
-		return V2_5, nil
-	case s == "2.6" || strings.HasPrefix(s, "2.6."):
-		return V2_6, nil
-	case s == "3.0" || strings.HasPrefix(s, "3.0."):
-		return V3_0, nil
-	}
-	return "", fmt.Errorf("unknown Milvus version %q (known: 2.4, 2.5, 2.6, 3.0)", s)
 }
 
 // own holds what each 2.5 group adds to the group below it at its level.

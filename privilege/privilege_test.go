@@ -73,14 +73,3 @@ func TestObjectTypeAndLevel(t *testing.T) {
 		t.Error("Known is wrong for *, Serch or ReadOnly")
 	}
 }
-
-func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]Version{"": V2_5, "2.4.3": V2_5, "2.5": V2_5, "2.6.19": V2_6, "3.0": V3_0} {
-		if got, err := ParseVersion(in); err != nil || got != want {
-			t.Errorf("ParseVersion(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	if _, err := ParseVersion("1.9"); err == nil {
-		t.Error("ParseVersion(1.9) succeeded")
-	}
-}

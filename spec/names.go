@@ -91,3 +91,16 @@ func (r nameRule) check(name string) string {
 	}
 	return ""
 }
+
+// PolicyFor is the password_policy a file listing these user names needs: PolicyZilliz, the
+// default, unless a name holds a character only Milvus's own rule accepts ("." and "-",
+// which Milvus 2.6 and later allow in user names). export writes it, so that a file exported
+// from such a cluster loads.
+func PolicyFor(users []string) string {
+	for _, n := range users {
+		if userNameRule.check(n) != "" && userNameRuleMilvus.check(n) == "" {
+			return PolicyMilvus
+		}
+	}
+	return PolicyZilliz
+}

@@ -45,14 +45,17 @@ func Select(s *State, sel Selection) (out *State, unmatched []string) {
 	}
 	out = NewState()
 	used := map[string]bool{}
+	// match marks every pattern that matches name, not only the first: a pattern whose
+	// names all match an earlier one too still matched something.
 	match := func(pats []string, name string) bool {
+		matched := false
 		for _, p := range pats {
 			if ok, _ := path.Match(p, name); ok {
 				used[p] = true
-				return true
+				matched = true
 			}
 		}
-		return false
+		return matched
 	}
 	for _, name := range s.UserNames() {
 		if match(sel.Users, name) {

@@ -63,3 +63,25 @@ func TestSelectionCheck(t *testing.T) {
 		t.Errorf("bad pattern: %v", err)
 	}
 }
+
+// TestSelectOverlappingPatterns: a pattern that matches only names an earlier pattern also
+// matches still matched something; export must not warn that it "matches nothing".
+func TestSelectOverlappingPatterns(t *testing.T) {
+	live, err := Load("testdata/select/live.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var user, role string
+	for _, u := range live.State.UserNames() {
+		user = u
+		break
+	}
+	for _, r := range live.State.RoleNames() {
+		role = r
+		break
+	}
+	_, unmatched := Select(live.State, Selection{Users: []string{"*", user}, Roles: []string{"*", role}})
+	if len(unmatched) != 0 {
+		t.Errorf("unmatched %v: %q and %q match a user and a role", unmatched, user, role)
+	}
+}
