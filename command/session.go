@@ -209,7 +209,8 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 			continue
 		}
 		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
-			errs = problem.Append(errs, err)
+			// Name where the value comes from, so that the fix is one look away.
+			errs = problem.Append(errs, fmt.Errorf("%w (the password comes from %s)", err, st.Password))
 			continue
 		}
 		current[st.User] = pw
