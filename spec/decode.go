@@ -483,9 +483,10 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		if hasUser {
 			where = user
 		}
+		kind := map[bool]string{true: "user", false: "collection"}[hasUser]
 		d.refuseOnRelease(where, release.ResolveAliasInGrants, fmt.Sprintf(
-			`a grant on database "*" cannot name %s %q there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
-			map[bool]string{true: "user", false: "collection"}[hasUser], object))
+			`a grant on database "*" cannot name %s %q: the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on %s "*"`,
+			kind, object, kind))
 	}
 	return NewGrant(priv, database, object), valid
 }

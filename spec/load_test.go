@@ -627,12 +627,12 @@ roles:
 		"2.5.27": {r: release.Exactly(release.V(2, 5, 27))},
 		"2.6.11": {r: release.Exactly(release.V(2, 6, 11))},
 		"2.6.12": {r: release.Exactly(release.V(2, 6, 12)), want: []string{
-			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders" there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
-			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name user "bob" there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
+			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on collection "*"`,
+			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name user "bob": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on user "*"`,
 		}},
 		"inferred 2.6.0 to 2.6.18": {r: release.Range{Min: release.V(2, 6, 0), Max: release.V(2, 6, 18)}, want: []string{
-			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name collection "orders" there: the server resolves the name in a database called "*" and answers "database not found"; name the database (if the server is older, say so with --milvus-version)`,
-			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name user "bob" there: the server resolves the name in a database called "*" and answers "database not found"; name the database (if the server is older, say so with --milvus-version)`,
+			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name collection "orders": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on collection "*" (if the server is older, say so with --milvus-version)`,
+			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name user "bob": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on user "*" (if the server is older, say so with --milvus-version)`,
 		}},
 	}
 	for name, tc := range tests {
