@@ -238,7 +238,12 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 		po := command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON),
 			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}
 		if o.Out != "" {
+			// The plan is applied with the other targets' plans, through the targets file.
 			po.Out = filepath.Join(o.Out, t.Name+".json")
+			po.ApplyHint = "milvus-rbac apply --targets " + o.Targets + " --plan " + o.Out
+			if len(o.Names) > 0 {
+				po.ApplyHint += " --target " + strings.Join(o.Names, " --target ")
+			}
 		}
 		res.Code = command.Report(s.Err, command.Plan(ctx, s, po))
 		res.Doc = readDoc(out.Bytes())
@@ -279,7 +284,7 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 		ps := s
 		ps.Out = &discard
 		code := command.Report(s.Err, command.Plan(ctx, ps, command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), Out: saved,
-			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}))
+			QuietSave: true, CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}))
 		if code != command.ExitOK {
 			return code, nil
 		}
