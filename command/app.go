@@ -58,8 +58,14 @@ type TargetOptions struct {
 // --target without --targets are refused: a targets file names each target's spec files.
 func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool, err error) {
 	if c.String("targets") == "" {
-		if len(c.StringSlice("target")) > 0 {
+		switch {
+		case len(c.StringSlice("target")) > 0:
 			return true, errors.New("--target needs --targets FILE")
+		case c.IsSet("parallel-targets"):
+			return true, errors.New("--parallel-targets needs --targets FILE")
+		case c.Command.Name == "apply" && c.IsSet("format"):
+			// Ignored, a script would read text where it expects JSON.
+			return true, errors.New("apply --format needs --targets FILE: apply on one cluster reports in text (plan --format json gives the plan as JSON)")
 		}
 		return false, nil
 	}

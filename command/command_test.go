@@ -71,3 +71,21 @@ func TestApplyFileFromEnvironment(t *testing.T) {
 		t.Errorf("apply --plan: %v", err)
 	}
 }
+
+// TestTargetFlagsNeedTargets: flags that only mean something over --targets are refused
+// without it, rather than ignored.
+func TestTargetFlagsNeedTargets(t *testing.T) {
+	for args, want := range map[string]string{
+		"plan --target dev":                    "--target needs --targets FILE",
+		"drift --parallel-targets 2":           "--parallel-targets needs --targets FILE",
+		"apply --format json --auto-approve":   "apply --format needs --targets FILE",
+		"apply --format text --plan plan.json": "apply --format needs --targets FILE",
+	} {
+		var out bytes.Buffer
+		e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Getenv: func(string) string { return "" }}
+		err := Run(context.Background(), e, append([]string{"milvus-rbac"}, strings.Fields(args)...))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args, err, want)
+		}
+	}
+}
