@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -87,5 +88,27 @@ func TestTargetFlagsNeedTargets(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", args, err, want)
 		}
+	}
+}
+
+// TestConfirmEndsWithTheContext: Ctrl-C at apply's prompt cancels at once instead of waiting
+// for a line; a line typed before is the answer.
+func TestConfirmEndsWithTheContext(t *testing.T) {
+	if got := confirm(context.Background(), strings.NewReader("yes\n")); got != "yes\n" {
+		t.Errorf("confirm = %q, want the line typed", got)
+	}
+	r, w := io.Pipe() // nobody types
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan string)
+	go func() { done <- confirm(ctx, r) }()
+	cancel()
+	select {
+	case got := <-done:
+		if got != "" {
+			t.Errorf("confirm after cancel = %q, want \"\"", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("confirm still waits for a line after the context ended")
 	}
 }
