@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,24 @@ func TestConfirmEndsWithTheContext(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("confirm still waits for a line after the context ended")
+	}
+}
+
+// TestMissingDefaultFileSaysHowToNameOne: a first run without -f, where there is no
+// access.yaml, says how to name the spec.
+func TestMissingDefaultFileSaysHowToNameOne(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(fileEnv, "") // restored after the test
+	os.Unsetenv(fileEnv)
+	var out bytes.Buffer
+	e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Getenv: func(string) string { return "" }}
+	err := Run(context.Background(), e, []string{"milvus-rbac", "validate"})
+	want := "-f defaults to access.yaml in the current directory; name the spec with -f FILE (or a directory), or set MILVUS_RBAC_FILE"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("validate without -f: %v, want %q", err, want)
+	}
+	err = Run(context.Background(), e, []string{"milvus-rbac", "validate", "-f", "other.yaml"})
+	if err == nil || strings.Contains(err.Error(), "defaults to") {
+		t.Errorf("validate -f other.yaml: %v, want no word of the default", err)
 	}
 }
