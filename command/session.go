@@ -84,7 +84,8 @@ func (ses *session) replan(ctx context.Context) error {
 	}
 	p.BlockRoleDrops(blankGrantRoles(live), "the role holds grants the server lists with an empty object name or privilege (leftover storage keys, milvus#49989): Milvus refuses to drop a role that has grants, and no call can revoke these")
 	if live.Server.Has(release.ResolveAliasInGrants) != release.No {
-		if err := resolveNames(ctx, ses.client, p); err != nil {
+		where := func(role string) string { return ses.spec.SourceOf(spec.KindRole, role).String() }
+		if err := resolveNames(ctx, ses.client, p, where); err != nil {
 			return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
 		}
 	}
@@ -111,7 +112,7 @@ func blankGrantRoles(live *milvus.Live) []string {
 // per alias so named. A server that refuses these reads (a connecting user without
 // ListDatabases, or whose name trips milvus#46676) is warned about, not failed: the grants
 // then meet the server's own answer.
-func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan) error {
+func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan, where func(role string) string) error {
 	dbs := p.NamedDatabases()
 	if len(dbs) == 0 {
 		return nil
@@ -124,7 +125,7 @@ func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	o := plan.Objects{Databases: map[string]bool{}, Aliases: map[string]map[string]string{}}
+	o := plan.Objects{Databases: map[string]bool{}, Aliases: map[string]map[string]string{}, Where: where}
 	for _, n := range names {
 		o.Databases[n] = true
 	}
