@@ -196,29 +196,30 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 		if (st.Action != plan.CreateUser && st.Action != plan.UpdatePassword) || st.Blocked != "" {
 			continue
 		}
+		where := ses.spec.Path
+		if src := ses.spec.SourceOf(spec.KindUser, st.User); src.File != "" {
+			where = src.String()
+		}
 		if st.Password == nil {
-			where := ses.spec.Path
-			if src := ses.spec.SourceOf(spec.KindUser, st.User); src.File != "" {
-				where = src.String()
-			}
 			errs = problem.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, where))
 			continue
 		}
+		// Each problem starts with where the user is defined, as the file's own problems do.
 		pw, err := st.Password.Resolve(ses.spec.Dir())
 		if err != nil {
-			errs = problem.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
+			errs = problem.Append(errs, fmt.Errorf("%s: user %q: %w", where, st.User, err))
 			continue
 		}
 		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
 			// Name where the value comes from, so that the fix is one look away.
-			errs = problem.Append(errs, fmt.Errorf("%w (the password comes from %s)", err, st.Password))
+			errs = problem.Append(errs, fmt.Errorf("%s: %w (the password comes from %s)", where, err, st.Password))
 			continue
 		}
 		current[st.User] = pw
 		if st.Action == plan.UpdatePassword {
 			old, err := st.PreviousPassword.Resolve(ses.spec.Dir())
 			if err != nil {
-				errs = problem.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
+				errs = problem.Append(errs, fmt.Errorf("%s: user %q: previous_password: %w", where, st.User, err))
 				continue
 			}
 			previous[st.User] = old
