@@ -576,6 +576,11 @@ func (d *decoder) checkUserName(n named) bool {
 		d.AddAt(n.Node, n.Path, "%s", why)
 		return false
 	}
+	if d.release != nil && strings.ContainsAny(n.Value, ".-") {
+		// password_policy: milvus allows them; the server's users/create refuses them before
+		// 2.6.0, which a plan would otherwise meet half-way through an apply.
+		d.refuseWithout(n, release.DottedUserNames, `user names with "." or "-"; rename the user`)
+	}
 	return true
 }
 

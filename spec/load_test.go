@@ -655,6 +655,36 @@ roles:
 	}
 }
 
+// TestCheckReleaseDottedUserNames: password_policy milvus allows "." and "-" in user names,
+// which users/create refuses before 2.6.0: refused with the line, not half-way through apply.
+func TestCheckReleaseDottedUserNames(t *testing.T) {
+	sp, err := Parse("access.yaml", []byte(`version: 1
+password_policy: milvus
+users:
+  - name: jane.doe
+  - name: jane_doe
+  - name: ci-bot
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r, want := range map[release.Range]string{
+		release.Exactly(release.V(2, 5, 27)): `2 problems:
+  - access.yaml:4: users[0].name: Milvus 2.5.27 has no user names with "." or "-"; rename the user (Milvus 2.6.0 or later has)
+  - access.yaml:6: users[2].name: Milvus 2.5.27 has no user names with "." or "-"; rename the user (Milvus 2.6.0 or later has)`,
+		release.Exactly(release.V(2, 6, 0)):                 "",
+		{Min: release.V(2, 5, 27), Max: release.V(2, 6, 4)}: "", // the server's answer decides
+	} {
+		got := ""
+		if err := sp.CheckRelease(r); err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", r, got, want)
+		}
+	}
+}
+
 // TestCheckReleaseGroups: custom groups need 2.4.16, built-in groups 2.4.18.
 func TestCheckReleaseGroups(t *testing.T) {
 	sp, err := Parse("access.yaml", []byte(`version: 1
