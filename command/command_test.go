@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +131,16 @@ func TestMissingDefaultFileSaysHowToNameOne(t *testing.T) {
 	err = Run(context.Background(), e, []string{"milvus-rbac", "validate", "-f", "other.yaml"})
 	if err == nil || strings.Contains(err.Error(), "defaults to") {
 		t.Errorf("validate -f other.yaml: %v, want no word of the default", err)
+	}
+}
+
+// TestWriteFileIntoAMissingDirectory: plan --out and export -o into a directory that does
+// not exist say so, without the name of the temporary file.
+func TestWriteFileIntoAMissingDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "plan.json")
+	err := writeFile(path, func(io.Writer) error { return nil })
+	want := "write " + path + ": directory " + filepath.Dir(path) + " does not exist: create it first"
+	if err == nil || err.Error() != want {
+		t.Errorf("writeFile = %v, want %q", err, want)
 	}
 }
