@@ -144,3 +144,22 @@ func TestWriteFileIntoAMissingDirectory(t *testing.T) {
 		t.Errorf("writeFile = %v, want %q", err, want)
 	}
 }
+
+// TestArgumentsAreRefused: a word that is not a flag was ignored, so `plan other.yaml` planned
+// access.yaml; it is refused, saying how to pass it.
+func TestArgumentsAreRefused(t *testing.T) {
+	for args, want := range map[string]string{
+		"plan other.yaml":                    `unexpected argument "other.yaml": name the spec file with -f other.yaml`,
+		"apply --auto-approve x.yml":         `unexpected argument "x.yml": name the spec file with -f x.yml`,
+		"export out.yaml":                    `unexpected argument "out.yaml": name the file to write with -o out.yaml`,
+		"plan -f a.yaml extra --format json": "unexpected argument \"extra\": plan takes flags only (flags after an argument are not read); run `milvus-rbac help plan` for the flags",
+		"access bob":                         `unexpected argument "bob": access takes flags only`,
+	} {
+		var out bytes.Buffer
+		e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Getenv: func(string) string { return "" }}
+		err := Run(context.Background(), e, append([]string{"milvus-rbac"}, strings.Fields(args)...))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args, err, want)
+		}
+	}
+}
