@@ -47,6 +47,7 @@ fuzz:
 
 ## test-live: the end-to-end suite against a real cluster at MILVUS_URI (skipped when unset).
 test-live:
+	@if [ -z "$$MILVUS_URI" ]; then echo "test-live: set MILVUS_URI (and MILVUS_TOKEN) to a disposable cluster, e.g. examples/docker-compose.yml; without it every test would skip and the run say PASS" >&2; exit 1; fi
 	MILVUS_LIVE=1 $(GO) test -count=1 -v ./e2e/
 
 ## release-check: goreleaser check, then a snapshot release into dist/ (the six binaries, their

@@ -60,7 +60,7 @@ func (in *interrupts) setCommand(name string) {
 func interruptMessage(command string) string {
 	switch command {
 	case "apply":
-		return "Interrupted: no new step starts; the steps in flight finish and apply reports what was done. Interrupt again to quit at once."
+		return "Interrupted: no new step starts; the steps in flight finish and apply reports what was done (before the first step, nothing is changed). Interrupt again to quit at once."
 	case "":
 		return "Interrupted: stopping. Interrupt again to quit at once."
 	case "export":

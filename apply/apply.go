@@ -125,10 +125,12 @@ func Run(ctx context.Context, c Cluster, p *plan.Plan, o Options) *Report {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		finished++
 		if res.Outcome == Skipped && res.Reason == Interrupted {
-			return // listed once, in the report after the run
+			// Listed once, in the report after the run, and not counted: a step in flight
+			// that finishes after the interrupt keeps the next number.
+			return
 		}
+		finished++
 		line := fmt.Sprintf("[%d/%d] %s", finished, len(p.Steps), Label(res.Step))
 		switch res.Outcome {
 		case Failed:

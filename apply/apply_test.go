@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -228,6 +229,35 @@ func TestRunStopsAfterInterrupt(t *testing.T) {
 	}
 	if r.Err() == nil {
 		t.Error("Err = nil after an interrupt")
+	}
+}
+
+// TestProgressAfterInterruptCountsOnlyReportedSteps: the steps an interrupt keeps from starting
+// are listed after the run, not numbered, so a step in flight that finishes after them takes
+// the next number instead of jumping past them ([2/4], not [4/4]).
+func TestProgressAfterInterruptCountsOnlyReportedSteps(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &fakeCluster{hook: func(c string) {
+		switch c {
+		case "create_role r1":
+			cancel()
+		case "create_role r2":
+			<-ctx.Done()
+			time.Sleep(100 * time.Millisecond) // r3 and r4 are found interrupted meanwhile
+		}
+	}}
+	p := &plan.Plan{}
+	for _, r := range []string{"r1", "r2", "r3", "r4"} {
+		p.Steps = append(p.Steps, plan.Step{Action: plan.CreateRole, Role: r})
+	}
+	var progress bytes.Buffer
+	r := Run(ctx, f, p, Options{Concurrency: 2, Progress: &progress})
+	if got := r.Count(Done); got != 2 {
+		t.Fatalf("done = %d, want 2: %v", got, outcomes(r))
+	}
+	want := "[1/4] create role r1\n[2/4] create role r2\n"
+	if got := progress.String(); got != want {
+		t.Errorf("progress:\n%s\nwant:\n%s", got, want)
 	}
 }
 

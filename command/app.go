@@ -61,8 +61,14 @@ type TargetOptions struct {
 // --target without --targets are refused: a targets file names each target's spec files.
 func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool, err error) {
 	if c.String("targets") == "" {
-		if len(c.StringSlice("target")) > 0 {
+		switch {
+		case len(c.StringSlice("target")) > 0:
 			return true, errors.New("--target needs --targets FILE")
+		case c.IsSet("parallel-targets"):
+			return true, errors.New("--parallel-targets needs --targets FILE")
+		case c.Command.Name == "apply" && c.IsSet("format"):
+			// Ignored, a script would read text where it expects JSON.
+			return true, errors.New("apply --format needs --targets FILE: apply on one cluster reports in text (plan --format json gives the plan as JSON)")
 		}
 		return false, nil
 	}
@@ -142,10 +148,30 @@ func (e *Env) action(run func(c *cli.Context, s Streams) error) cli.ActionFunc {
 		if err := refuseRepeatedFlags(c, e.Args); err != nil {
 			return err
 		}
+		if err := refuseArguments(c); err != nil {
+			return err
+		}
 		s := e.Streams
 		s.NoColor = s.NoColor || c.Bool("no-color")
 		return run(c, s)
 	}
+}
+
+// refuseArguments refuses words that are not flags: these commands take none, and one that
+// was ignored would run on access.yaml instead of the file the user named (`plan other.yaml`).
+// The flag package also stops at the first such word, leaving the flags after it unread.
+func refuseArguments(c *cli.Context) error {
+	if !c.Args().Present() {
+		return nil
+	}
+	arg := c.Args().First()
+	if strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") {
+		if c.Command.Name == "export" {
+			return fmt.Errorf("unexpected argument %q: name the file to write with -o %s", arg, arg)
+		}
+		return fmt.Errorf("unexpected argument %q: name the spec file with -f %s", arg, arg)
+	}
+	return fmt.Errorf("unexpected argument %q: %s takes flags only (flags after an argument are not read); run `milvus-rbac help %s` for the flags", arg, c.Command.Name, c.Command.Name)
 }
 
 // requiredFlagRE matches urfave/cli's message for missing required flags, reworded in the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,8 +146,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 	}
 	if saved == nil && !o.AutoApprove {
 		fmt.Fprint(s.Err, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")
-		answer, _ := bufio.NewReader(s.In).ReadString('\n')
-		if strings.TrimSpace(answer) != "yes" {
+		if strings.TrimSpace(confirm(ctx, s.In)) != "yes" {
 			fmt.Fprintln(s.Out, "Apply cancelled. Nothing was changed.")
 			return exit(ExitError)
 		}
@@ -284,4 +284,20 @@ func (ses *session) checkSaved(s Streams, path string, saved *plan.Document) (do
 		return stale(diffs...)
 	}
 	return false, nil
+}
+
+// confirm reads the answer to the prompt: a line of in, or "" when ctx ends first (Ctrl-C at
+// the prompt cancels rather than waiting for a line that no longer matters).
+func confirm(ctx context.Context, in io.Reader) string {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case line := <-answer:
+		return line
+	case <-ctx.Done():
+		return ""
+	}
 }

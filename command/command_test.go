@@ -3,6 +3,9 @@ package command
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -91,6 +94,24 @@ func TestSpecFilesArgs(t *testing.T) {
 	}
 }
 
+// TestTargetFlagsNeedTargets: flags that only mean something over --targets are refused
+// without it, rather than ignored.
+func TestTargetFlagsNeedTargets(t *testing.T) {
+	for args, want := range map[string]string{
+		"plan --target dev":                    "--target needs --targets FILE",
+		"drift --parallel-targets 2":           "--parallel-targets needs --targets FILE",
+		"apply --format json --auto-approve":   "apply --format needs --targets FILE",
+		"apply --format text --plan plan.json": "apply --format needs --targets FILE",
+	} {
+		var out bytes.Buffer
+		e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Getenv: func(string) string { return "" }}
+		err := Run(context.Background(), e, append([]string{"milvus-rbac"}, strings.Fields(args)...))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args, err, want)
+		}
+	}
+}
+
 // TestTargetsRefuseConnectionFlags: with --targets each target has its own URI, token, CA and
 // release; the same flags given on the command line would be ignored, so they are refused
 // before any target runs.
@@ -129,5 +150,76 @@ func TestTargetsPassApplysFlags(t *testing.T) {
 	e.Args = args
 	if err := Run(context.Background(), e, args); err == nil || !strings.Contains(err.Error(), "drop --recursive") {
 		t.Errorf("--recursive with --targets: %v", err)
+	}
+}
+
+// TestConfirmEndsWithTheContext: Ctrl-C at apply's prompt cancels at once instead of waiting
+// for a line; a line typed before is the answer.
+func TestConfirmEndsWithTheContext(t *testing.T) {
+	if got := confirm(context.Background(), strings.NewReader("yes\n")); got != "yes\n" {
+		t.Errorf("confirm = %q, want the line typed", got)
+	}
+	r, w := io.Pipe() // nobody types
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan string)
+	go func() { done <- confirm(ctx, r) }()
+	cancel()
+	select {
+	case got := <-done:
+		if got != "" {
+			t.Errorf("confirm after cancel = %q, want \"\"", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("confirm still waits for a line after the context ended")
+	}
+}
+
+// TestMissingDefaultFileSaysHowToNameOne: a first run without -f, where there is no
+// access.yaml, says how to name the spec.
+func TestMissingDefaultFileSaysHowToNameOne(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv(fileEnv, "") // restored after the test
+	os.Unsetenv(fileEnv)
+	var out bytes.Buffer
+	e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Getenv: func(string) string { return "" }}
+	err := Run(context.Background(), e, []string{"milvus-rbac", "validate"})
+	want := "-f defaults to access.yaml in the current directory; name the spec with -f FILE (or a directory), or set MILVUS_RBAC_FILE"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("validate without -f: %v, want %q", err, want)
+	}
+	err = Run(context.Background(), e, []string{"milvus-rbac", "validate", "-f", "other.yaml"})
+	if err == nil || strings.Contains(err.Error(), "defaults to") {
+		t.Errorf("validate -f other.yaml: %v, want no word of the default", err)
+	}
+}
+
+// TestWriteFileIntoAMissingDirectory: plan --out and export -o into a directory that does
+// not exist say so, without the name of the temporary file.
+func TestWriteFileIntoAMissingDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "plan.json")
+	err := writeFile(path, func(io.Writer) error { return nil })
+	want := "write " + path + ": directory " + filepath.Dir(path) + " does not exist: create it first"
+	if err == nil || err.Error() != want {
+		t.Errorf("writeFile = %v, want %q", err, want)
+	}
+}
+
+// TestArgumentsAreRefused: a word that is not a flag was ignored, so `plan other.yaml` planned
+// access.yaml; it is refused, saying how to pass it.
+func TestArgumentsAreRefused(t *testing.T) {
+	for args, want := range map[string]string{
+		"plan other.yaml":                    `unexpected argument "other.yaml": name the spec file with -f other.yaml`,
+		"apply --auto-approve x.yml":         `unexpected argument "x.yml": name the spec file with -f x.yml`,
+		"export out.yaml":                    `unexpected argument "out.yaml": name the file to write with -o out.yaml`,
+		"plan -f a.yaml extra --format json": "unexpected argument \"extra\": plan takes flags only (flags after an argument are not read); run `milvus-rbac help plan` for the flags",
+		"access bob":                         `unexpected argument "bob": access takes flags only`,
+	} {
+		var out bytes.Buffer
+		e := Env{Streams: Streams{In: strings.NewReader(""), Out: &out, Err: &out}, Getenv: func(string) string { return "" }}
+		err := Run(context.Background(), e, append([]string{"milvus-rbac"}, strings.Fields(args)...))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args, err, want)
+		}
 	}
 }

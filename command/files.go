@@ -1,6 +1,10 @@
 package command
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -46,7 +50,12 @@ func (f SpecFiles) args(file string) string {
 // given reports whether any file is named.
 func (f SpecFiles) given(file string) bool { return len(f.Files) > 0 || file != "" }
 
-// load reads and merges the spec.
+// load reads and merges the spec. A missing access.yaml says how to name another file: it is
+// what a first run without -f meets.
 func (f SpecFiles) load(file string) (*spec.Spec, error) {
-	return spec.LoadFiles(f.paths(file), spec.LoadOptions{Recursive: f.Recursive, Variables: f.Variables})
+	s, err := spec.LoadFiles(f.paths(file), spec.LoadOptions{Recursive: f.Recursive, Variables: f.Variables})
+	if err != nil && errors.Is(err, fs.ErrNotExist) && slices.Equal(f.paths(file), []string{DefaultFile}) {
+		return nil, fmt.Errorf("%w: -f defaults to %s in the current directory; name the spec with -f FILE (or a directory), or set %s", err, DefaultFile, fileEnv)
+	}
+	return s, err
 }

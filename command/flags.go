@@ -82,6 +82,12 @@ func milvusVersionFlag() cli.Flag {
 	return &cli.StringFlag{Name: "milvus-version", EnvVars: []string{"MILVUS_VERSION"}, Usage: "the cluster's Milvus `VERSION` (e.g. 2.5.27); without it, inferred from the cluster's answers"}
 }
 
+// validateVersionFlag is validate's --milvus-version: validate reads no cluster, so nothing
+// is inferred without it.
+func validateVersionFlag() cli.Flag {
+	return &cli.StringFlag{Name: "milvus-version", EnvVars: []string{"MILVUS_VERSION"}, Usage: "also check what Milvus `VERSION` (e.g. 2.6.12) refuses to store; without it, only what every release refuses"}
+}
+
 // connection reads the connection flags; the client's log and warnings go to s.Err.
 func connection(c *cli.Context, s Streams) Connection {
 	return Connection{

@@ -44,6 +44,11 @@ type PlanOptions struct {
 	Format string
 	// Out, when set, is where the plan is saved as a JSON document for `apply --plan`.
 	Out string
+	// ApplyHint is the command the line after saving suggests; empty: `milvus-rbac apply
+	// --plan OUT`. QuietSave saves without that line (apply --targets plans to a temporary
+	// file of its own).
+	ApplyHint string
+	QuietSave bool
 	// CheckPasswords logs in as each listed user to check its password (one call each); a
 	// password that does not work becomes an update_password step.
 	CheckPasswords bool
@@ -90,7 +95,13 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) error {
 		if ses.plan.Empty() {
 			verb = "Saved the empty plan"
 		}
-		s.logf("%s to %s: apply it with `milvus-rbac apply --plan %s`.\n", verb, o.Out, o.Out)
+		hint := o.ApplyHint
+		if hint == "" {
+			hint = "milvus-rbac apply --plan " + o.Out
+		}
+		if !o.QuietSave {
+			s.logf("%s to %s: apply it with `%s`.\n", verb, o.Out, hint)
+		}
 	}
 	if o.DetailedExitCode && !ses.plan.Empty() {
 		return exit(ExitChanges)

@@ -84,7 +84,8 @@ func (ses *session) replan(ctx context.Context) error {
 	}
 	p.BlockRoleDrops(blankGrantRoles(live), "the role holds grants the server lists with an empty object name or privilege (leftover storage keys, milvus#49989): Milvus refuses to drop a role that has grants, and no call can revoke these")
 	if live.Server.Has(release.ResolveAliasInGrants) != release.No {
-		if err := resolveNames(ctx, ses.client, p); err != nil {
+		where := func(role string) string { return ses.spec.SourceOf(spec.KindRole, role).String() }
+		if err := resolveNames(ctx, ses.client, p, where); err != nil {
 			return fmt.Errorf("plan %s against %s: %w", ses.spec.Path, ses.client.URI(), err)
 		}
 	}
@@ -111,7 +112,7 @@ func blankGrantRoles(live *milvus.Live) []string {
 // per alias so named. A server that refuses these reads (a connecting user without
 // ListDatabases, or whose name trips milvus#46676) is warned about, not failed: the grants
 // then meet the server's own answer.
-func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan) error {
+func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan, where func(role string) string) error {
 	dbs := p.NamedDatabases()
 	if len(dbs) == 0 {
 		return nil
@@ -124,7 +125,7 @@ func resolveNames(ctx context.Context, c *milvus.Client, p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
-	o := plan.Objects{Databases: map[string]bool{}, Aliases: map[string]map[string]string{}}
+	o := plan.Objects{Databases: map[string]bool{}, Aliases: map[string]map[string]string{}, Where: where}
 	for _, n := range names {
 		o.Databases[n] = true
 	}
@@ -195,28 +196,30 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 		if (st.Action != plan.CreateUser && st.Action != plan.UpdatePassword) || st.Blocked != "" {
 			continue
 		}
+		where := ses.spec.Path
+		if src := ses.spec.SourceOf(spec.KindUser, st.User); src.File != "" {
+			where = src.String()
+		}
 		if st.Password == nil {
-			where := ses.spec.Path
-			if src := ses.spec.SourceOf(spec.KindUser, st.User); src.File != "" {
-				where = src.String()
-			}
 			errs = problem.Append(errs, fmt.Errorf("user %q is to be created but has no password in %s: add password: {env: VAR} or {file: path}", st.User, where))
 			continue
 		}
+		// Each problem starts with where the user is defined, as the file's own problems do.
 		pw, err := st.Password.Resolve(ses.spec.Dir())
 		if err != nil {
-			errs = problem.Append(errs, fmt.Errorf("user %q: %w", st.User, err))
+			errs = problem.Append(errs, fmt.Errorf("%s: user %q: %w", where, st.User, err))
 			continue
 		}
 		if err := spec.CheckPassword(ses.spec.PasswordPolicy, st.User, pw); err != nil {
-			errs = problem.Append(errs, err)
+			// Name where the value comes from, so that the fix is one look away.
+			errs = problem.Append(errs, fmt.Errorf("%s: %w (the password comes from %s)", where, err, st.Password))
 			continue
 		}
 		current[st.User] = pw
 		if st.Action == plan.UpdatePassword {
 			old, err := st.PreviousPassword.Resolve(ses.spec.Dir())
 			if err != nil {
-				errs = problem.Append(errs, fmt.Errorf("user %q: previous_password: %w", st.User, err))
+				errs = problem.Append(errs, fmt.Errorf("%s: user %q: previous_password: %w", where, st.User, err))
 				continue
 			}
 			previous[st.User] = old

@@ -15,7 +15,7 @@ func NewCmdValidate(e *Env) *cli.Command {
 		Name:        "validate",
 		Usage:       "check a spec file without contacting a cluster",
 		Description: exitCodesHelp,
-		Flags: []cli.Flag{fileFlag(), recursiveFlag(), noColorFlag(), milvusVersionFlag(),
+		Flags: []cli.Flag{fileFlag(), recursiveFlag(), noColorFlag(), validateVersionFlag(),
 			&cli.BoolFlag{Name: "expand", Usage: "print the spec as one file: files merged, templates expanded"}},
 		Action: e.action(func(c *cli.Context, s Streams) error {
 			return Validate(s, ValidateOptions{File: DefaultFile, SpecFiles: specFiles(c),

@@ -123,4 +123,14 @@ func TestOneVersioningRule(t *testing.T) {
 			t.Errorf("%s does not hold format_version to the rule's pattern", name)
 		}
 	}
+	// The README's JSON plan is real output, so it carries the current version (it said
+	// 1.1 when plans were 1.2).
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("```json\n" + `\{\n  "format_version": "([^"]+)",\n  "kind": "plan"`).FindSubmatch(readme)
+	if m == nil || string(m[1]) != plan.FormatVersion {
+		t.Errorf("README's JSON plan is not at format_version %s: %q", plan.FormatVersion, m)
+	}
 }

@@ -59,7 +59,7 @@ func readerRoleReadsButCannotApply(t *testing.T, version release.Version) {
 	expect(t, reader.run(t, quickstartEnv, "plan", "-f", f, "--detailed-exitcode"), 2, "+ create role reader")
 	expect(t, reader.run(t, quickstartEnv, "drift", "-f", f), 2, "missing")
 	expect(t, reader.run(t, nil, "export"), 0, "name: rbac_applier", "ManageOwnership")
-	expect(t, reader.run(t, nil, "access", "rbac_reader"), 0, "SelectUser")
+	expect(t, reader.run(t, nil, "access", "--user", "rbac_reader"), 0, "SelectUser")
 
 	if c.Emu != nil {
 		c.Emu.ResetCalls()

@@ -78,3 +78,18 @@ func TestTokenOnTheCommandLineWarns(t *testing.T) {
 		t.Errorf("warned without --token:\n%s", r)
 	}
 }
+
+// A password that breaks the policy is refused before any change, and the message says where
+// the password comes from, never its value.
+func TestWeakPasswordNamesItsSource(t *testing.T) {
+	c := newCluster(t, emulator.Options{})
+	env := append([]string{"QUICKSTART_CAROL_PASSWORD=short"}, quickstartEnv[:2]...)
+	r := c.run(t, env, "plan", "-f", quickstart)
+	expect(t, r, 1, quickstart+`:37: password of user "carol" breaks the zilliz password policy: it must be 8 to 64 characters long (the password comes from env QUICKSTART_CAROL_PASSWORD)`)
+	if strings.Contains(r.Stdout+r.Stderr, "short") {
+		t.Errorf("output holds the password:\n%s", r)
+	}
+	// A missing variable names the user's line too.
+	r = c.run(t, quickstartEnv[:2], "plan", "-f", quickstart)
+	expect(t, r, 1, quickstart+`:37: user "carol": environment variable QUICKSTART_CAROL_PASSWORD is not set`)
+}

@@ -28,7 +28,7 @@ roles:
 // inferred from the answers (no flag), and stated with --milvus-version for validate.
 func TestReleaseRefusalsBeforeAnyChange(t *testing.T) {
 	f := writeFile(t, "access.yaml", wildcardDatabaseFile)
-	const refusal = `access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders" there`
+	const refusal = `access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders": the server looks the name up in a database called "*"`
 	for _, v := range []string{"2.5.27", "2.6.4", "2.6.12", "2.6.19"} {
 		t.Run(v, func(t *testing.T) {
 			c := newCluster(t, emulator.Options{Version: release.MustParse(v)})

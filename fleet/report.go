@@ -68,7 +68,7 @@ func rowOf(c Command, r Result) row {
 	switch {
 	case c == Check && r.Check != nil:
 		w.drift = "-"
-		w.changes = strconv.Itoa(len(r.Check.Violations)) + " violation(s)"
+		w.changes = strconv.Itoa(len(r.Check.Violations))
 	case c == Drift && r.Doc != nil:
 		w.drift = strconv.Itoa(r.Doc.Summary.Total)
 		w.destructive = strconv.Itoa(r.Doc.Summary.Destructive)
@@ -151,9 +151,18 @@ func writeText(w io.Writer, o Options, results []Result) error {
 	}
 	b.WriteString("\nSummary:\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tCHANGES\tDESTRUCTIVE\tDRIFT\tERROR")
+	if o.Command == Check {
+		// A check changes nothing and has no drift: its table counts violations.
+		fmt.Fprintln(tw, "TARGET\tVIOLATIONS\tERROR")
+	} else {
+		fmt.Fprintln(tw, "TARGET\tCHANGES\tDESTRUCTIVE\tDRIFT\tERROR")
+	}
 	for _, r := range results {
 		w := rowOf(o.Command, r)
+		if o.Command == Check {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", w.name, w.changes, orDash(w.err))
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", w.name, w.changes, w.destructive, w.drift, orDash(w.err))
 	}
 	tw.Flush()

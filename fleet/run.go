@@ -249,12 +249,17 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 		po := command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON),
 			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}
 		if o.Out != "" {
+			// The plan is applied with the other targets' plans, through the targets file.
 			po.Out = filepath.Join(o.Out, t.Name+".json")
 			// The plan of an earlier run must not outlive this run's failure: apply --plan
 			// DIR would apply what this report says could not be planned.
 			if err := os.Remove(po.Out); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				res.Code, res.Err = command.ExitError, fmt.Sprintf("remove the earlier plan: %v", err)
 				return res
+			}
+			po.ApplyHint = "milvus-rbac apply --targets " + o.Targets + " --plan " + o.Out
+			if len(o.Names) > 0 {
+				po.ApplyHint += " --target " + strings.Join(o.Names, " --target ")
 			}
 		}
 		res.Code = report(command.Plan(ctx, s, po))
@@ -298,7 +303,7 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 		ps := s
 		ps.Out = &discard
 		if err := command.Plan(ctx, ps, command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), Out: saved,
-			CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}); err != nil {
+			QuietSave: true, CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}); err != nil {
 			return nil, err
 		}
 	}

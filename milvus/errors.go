@@ -164,7 +164,7 @@ func transportHint(te *TransportError) string {
 func apiHint(ae *APIError) string {
 	switch {
 	case ae.HTTPStatus == http.StatusUnauthorized || ae.Code == 1800:
-		return "check MILVUS_TOKEN: user:password or an API key"
+		return "the server refused the credentials, or none were sent: set MILVUS_TOKEN (or --token) to user:password or an API key"
 	case ae.HTTPStatus == http.StatusForbidden:
 		if m := permissionDeny.FindStringSubmatch(ae.Message); m != nil {
 			priv, who := m[1], m[2]

@@ -110,7 +110,7 @@ func TestHint(t *testing.T) {
 		want  string
 	}{
 		"401": {reply{Status: 401, Body: `{"code":1800,"message":"user hasn't authenticated"}`},
-			"check MILVUS_TOKEN: user:password or an API key"},
+			"the server refused the credentials, or none were sent: set MILVUS_TOKEN (or --token) to user:password or an API key"},
 		"403 named": {reply{Status: 403, Body: `{"code":65535,"message":"rpc error: code = PermissionDenied desc = PrivilegeCreateOwnership: permission deny to bob in the ` + "`default`" + ` database"}`},
 			"bob lacks the CreateOwnership privilege: grant its role ClusterAdmin (or CreateOwnership on Global *), or give it the admin role"},
 		"403 read-only": {reply{Status: 403, Body: `{"code":65535,"message":"PrivilegeSelectOwnership: permission deny to apikey user in the ` + "`default`" + ` database"}`},

@@ -389,6 +389,42 @@ func TestReadInfersRelease(t *testing.T) {
 	}
 }
 
+// TestGivenReleaseContradicted: a given release wins, but a warning says when the
+// description key, which no configuration changes, shows it is not the server's.
+func TestGivenReleaseContradicted(t *testing.T) {
+	for name, tc := range map[string]struct {
+		given       string
+		description bool
+		want        string
+	}{
+		"2.6.19 without descriptions": {given: "2.6.19", want: `is 2.6.19, but the server's describes answer no "description" key, which Milvus 2.6.19 or later always sends`},
+		"2.5.27 with descriptions":    {given: "2.5.27", description: true, want: `is 2.5.27, but the server's describes answer a "description" key, which only Milvus 2.6.19 or later sends`},
+		"2.6.19 with descriptions":    {given: "2.6.19", description: true},
+		"2.5.27 without":              {given: "2.5.27"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := cluster(t)
+			if tc.description {
+				f.always("users/describe", reply{Body: `{"code":0,"data":[],"description":""}`})
+			}
+			var warnings []string
+			var mu sync.Mutex
+			live, err := f.start(Config{Version: release.MustParse(tc.given),
+				Warn: func(msg string) { mu.Lock(); warnings = append(warnings, msg); mu.Unlock() }}).Read(testCtx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := live.Server.String(); got != tc.given {
+				t.Errorf("Server = %q, want the given %s", got, tc.given)
+			}
+			got := strings.Join(warnings, "\n")
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("warnings %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestReadWarnsOnce: what Read leaves out is said in one line per kind, once per client,
 // however often the cluster is read (apply reads it twice); -v lists every object.
 func TestReadWarnsOnce(t *testing.T) {

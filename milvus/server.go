@@ -30,7 +30,17 @@ const (
 // of the built-in groups, and whether describes answer a "description" key.
 func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server {
 	if !c.version.IsZero() {
-		return Server{Range: release.Exactly(c.version), Source: "given (--milvus-version)"}
+		// The given release wins, but the description key, which no configuration changes,
+		// can show that it is not this server's (MILVUS_VERSION left set for another
+		// cluster): descriptions would then be sent, or compared, on every run.
+		given := release.Exactly(c.version)
+		switch saw, has := c.sawDescription.Load(), given.Has(release.Descriptions) == release.Yes; {
+		case has && !saw:
+			c.warnOnce(fmt.Sprintf(`the release stated for this cluster (--milvus-version, MILVUS_VERSION or a target's milvus_version) is %s, but the server's describes answer no "description" key, which %s always sends: check the release (the tool follows the one given)`, c.version, release.Need(release.Descriptions)))
+		case saw && !has:
+			c.warnOnce(fmt.Sprintf(`the release stated for this cluster (--milvus-version, MILVUS_VERSION or a target's milvus_version) is %s, but the server's describes answer a "description" key, which only %s sends: check the release (the tool follows the one given)`, c.version, release.Need(release.Descriptions)))
+		}
+		return Server{Range: given, Source: "given (--milvus-version)"}
 	}
 	var why []string
 	s := Server{Range: release.Range{Min: release.Oldest}}

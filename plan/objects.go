@@ -18,6 +18,20 @@ type Objects struct {
 	Databases map[string]bool
 	// Aliases maps database -> alias -> collection, for the aliases the plan's grants name.
 	Aliases map[string]map[string]string
+	// Where, when set, says where the spec defines a role ("file:line", or ""), so that a
+	// refused grant names the line to fix.
+	Where func(role string) string
+}
+
+// where is "file:line: " of role, or "".
+func (o Objects) where(role string) string {
+	if o.Where == nil {
+		return ""
+	}
+	if w := o.Where(role); w != "" {
+		return w + ": "
+	}
+	return ""
 }
 
 // NamedDatabases returns the named databases (not "*") that the plan's grant and revoke steps
@@ -79,11 +93,11 @@ func (p *Plan) ResolveNames(o Objects, need string) error {
 				blockedRoles[s.Role] = g.Database
 				continue
 			}
-			problems = append(problems, fmt.Sprintf("role %s: grant %s: database %q does not exist, and %s refuses grants in it (\"database not found\"): create the database first, or remove the grant", s.Role, g, g.Database, need))
+			problems = append(problems, o.where(s.Role)+fmt.Sprintf("role %s: grant %s: database %q does not exist, and %s refuses grants in it (\"database not found\"): create the database first, or remove the grant", s.Role, g, g.Database, need))
 			continue
 		}
 		if target, ok := o.Aliases[g.Database][g.Object]; ok && s.Action == GrantPrivilege {
-			problems = append(problems, fmt.Sprintf("role %s: grant %s: %q is an alias of collection %q in database %q, and %s stores the grant under %q, so every run would grant it again: name %q in the file",
+			problems = append(problems, o.where(s.Role)+fmt.Sprintf("role %s: grant %s: %q is an alias of collection %q in database %q, and %s stores the grant under %q, so every run would grant it again: name %q in the file",
 				s.Role, g, g.Object, target, g.Database, need, target, target))
 		}
 	}

@@ -30,13 +30,20 @@ func TestResolveNames(t *testing.T) {
 	err := p.ResolveNames(Objects{
 		Databases: map[string]bool{"default": true, "sales": true},
 		Aliases:   map[string]map[string]string{"sales": {"orders_v": "orders"}},
+		Where: func(role string) string {
+			if role == "r" {
+				return "access.yaml:3"
+			}
+			return ""
+		},
 	}, "Milvus 2.6.12 or later")
 	if err == nil {
 		t.Fatal("no error")
 	}
 	for _, want := range []string{
 		"2 grant(s) the server cannot store",
-		`grant Search on gone.orders: database "gone" does not exist`,
+		`access.yaml:3: role r: grant Search on gone.orders: database "gone" does not exist`,
+		`access.yaml:3: role r: grant Search on sales.orders_v: "orders_v" is an alias`,
 		`"orders_v" is an alias of collection "orders" in database "sales"`,
 		`name "orders" in the file`,
 	} {

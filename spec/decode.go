@@ -483,9 +483,10 @@ func (d *decoder) grant(item *yaml.Node, p string) (Grant, bool) {
 		if hasUser {
 			where = user
 		}
+		kind := map[bool]string{true: "user", false: "collection"}[hasUser]
 		d.refuseOnRelease(where, release.ResolveAliasInGrants, fmt.Sprintf(
-			`a grant on database "*" cannot name %s %q there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
-			map[bool]string{true: "user", false: "collection"}[hasUser], object))
+			`a grant on database "*" cannot name %s %q: the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on %s "*"`,
+			kind, object, kind))
 	}
 	return NewGrant(priv, database, object), valid
 }
@@ -574,6 +575,11 @@ func (d *decoder) checkUserName(n named) bool {
 	if why := protectedWhy("user", n.Value, n.Value == RootUser, "users", d.spec.Protect.Users); why != "" {
 		d.AddAt(n.Node, n.Path, "%s", why)
 		return false
+	}
+	if d.release != nil && strings.ContainsAny(n.Value, ".-") {
+		// password_policy: milvus allows them; the server's users/create refuses them before
+		// 2.6.0, which a plan would otherwise meet half-way through an apply.
+		d.refuseWithout(n, release.DottedUserNames, `user names with "." or "-"; rename the user`)
 	}
 	return true
 }

@@ -627,12 +627,12 @@ roles:
 		"2.5.27": {r: release.Exactly(release.V(2, 5, 27))},
 		"2.6.11": {r: release.Exactly(release.V(2, 6, 11))},
 		"2.6.12": {r: release.Exactly(release.V(2, 6, 12)), want: []string{
-			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders" there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
-			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name user "bob" there: the server resolves the name in a database called "*" and answers "database not found"; name the database`,
+			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name collection "orders": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on collection "*"`,
+			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this: a grant on database "*" cannot name user "bob": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on user "*"`,
 		}},
 		"inferred 2.6.0 to 2.6.18": {r: release.Range{Min: release.V(2, 6, 0), Max: release.V(2, 6, 18)}, want: []string{
-			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name collection "orders" there: the server resolves the name in a database called "*" and answers "database not found"; name the database (if the server is older, say so with --milvus-version)`,
-			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name user "bob" there: the server resolves the name in a database called "*" and answers "database not found"; name the database (if the server is older, say so with --milvus-version)`,
+			`access.yaml:7: roles[0].grants[0].collection: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name collection "orders": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on collection "*" (if the server is older, say so with --milvus-version)`,
+			`access.yaml:9: roles[0].grants[1].user: Milvus 2.6.12 or later refuses this, and the server's release is 2.6.0 to 2.6.18: a grant on database "*" cannot name user "bob": the server looks the name up in a database called "*" and answers "database not found"; add database: default (or another database), or grant on user "*" (if the server is older, say so with --milvus-version)`,
 		}},
 	}
 	for name, tc := range tests {
@@ -652,6 +652,36 @@ roles:
 				t.Errorf("problems (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestCheckReleaseDottedUserNames: password_policy milvus allows "." and "-" in user names,
+// which users/create refuses before 2.6.0: refused with the line, not half-way through apply.
+func TestCheckReleaseDottedUserNames(t *testing.T) {
+	sp, err := Parse("access.yaml", []byte(`version: 1
+password_policy: milvus
+users:
+  - name: jane.doe
+  - name: jane_doe
+  - name: ci-bot
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r, want := range map[release.Range]string{
+		release.Exactly(release.V(2, 5, 27)): `2 problems:
+  - access.yaml:4: users[0].name: Milvus 2.5.27 has no user names with "." or "-"; rename the user (Milvus 2.6.0 or later has)
+  - access.yaml:6: users[2].name: Milvus 2.5.27 has no user names with "." or "-"; rename the user (Milvus 2.6.0 or later has)`,
+		release.Exactly(release.V(2, 6, 0)):                 "",
+		{Min: release.V(2, 5, 27), Max: release.V(2, 6, 4)}: "", // the server's answer decides
+	} {
+		got := ""
+		if err := sp.CheckRelease(r); err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", r, got, want)
+		}
 	}
 }
 
