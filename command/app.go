@@ -64,6 +64,9 @@ func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool
 		if len(c.StringSlice("target")) > 0 {
 			return true, errors.New("--target needs --targets FILE")
 		}
+		if flagOnCommandLine(e.Args, "parallel-targets") {
+			return true, errors.New("--parallel-targets needs --targets FILE")
+		}
 		return false, nil
 	}
 	if flagOnCommandLine(e.Args, "f", "file") {
