@@ -70,6 +70,9 @@ func (e *Env) overTargets(c *cli.Context, s Streams, o TargetOptions) (done bool
 			// Ignored, a script would read text where it expects JSON.
 			return true, errors.New("apply --format needs --targets FILE: apply on one cluster reports in text (plan --format json gives the plan as JSON)")
 		}
+		if flagOnCommandLine(e.Args, "parallel-targets") {
+			return true, errors.New("--parallel-targets needs --targets FILE")
+		}
 		return false, nil
 	}
 	if flagOnCommandLine(e.Args, "f", "file") {

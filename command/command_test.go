@@ -151,6 +151,12 @@ func TestTargetsPassApplysFlags(t *testing.T) {
 	if err := Run(context.Background(), e, args); err == nil || !strings.Contains(err.Error(), "drop --recursive") {
 		t.Errorf("--recursive with --targets: %v", err)
 	}
+	// Without --targets, its bound would be ignored.
+	args = []string{"milvus-rbac", "drift", "-f", "access.yaml", "--parallel-targets", "8"}
+	e.Args = args
+	if err := Run(context.Background(), e, args); err == nil || err.Error() != "--parallel-targets needs --targets FILE" {
+		t.Errorf("--parallel-targets without --targets: %v", err)
+	}
 }
 
 // TestConfirmEndsWithTheContext: Ctrl-C at apply's prompt cancels at once instead of waiting

@@ -236,11 +236,7 @@ func writeMarkdown(w io.Writer, o Options, results []Result) error {
 		x := rowOf(o.Command, r)
 		e := orDash(x.err)
 		if len(e) > errCell {
-			n := errCell
-			for n > 0 && !utf8.RuneStart(e[n]) {
-				n-- // not inside a character
-			}
-			e = e[:n] + " ..."
+			e = prefix(e, errCell) + " ..."
 		}
 		fmt.Fprintf(&head, "| %s | %s | %s | %s | %s |\n", markdown.Code(x.name), x.changes, x.destructive, x.drift, markdown.Text(e))
 		rows++
@@ -321,9 +317,20 @@ func cut(s string, n int) string {
 		return s
 	}
 	const note = "\n… (cut to fit one comment; the text or JSON report has everything)\n"
-	keep := max(n-len(note), 0)
-	if i := strings.LastIndexByte(s[:keep], '\n'); i > 0 {
-		keep = i
+	kept := prefix(s, max(n-len(note), 0))
+	if i := strings.LastIndexByte(kept, '\n'); i > 0 {
+		kept = kept[:i]
 	}
-	return s[:keep] + note
+	return kept + note
+}
+
+// prefix is s cut to at most n bytes, not inside a character.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

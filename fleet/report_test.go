@@ -142,3 +142,13 @@ func TestMarkdownReportFitsOneComment(t *testing.T) {
 		}
 	}
 }
+
+// TestCutKeepsCharactersWhole: a section cut to its share ends on a whole character, with
+// the note that says it was cut.
+func TestCutKeepsCharactersWhole(t *testing.T) {
+	s := "x" + strings.Repeat("é", 400)
+	got := cut(s, 300)
+	if len(got) > 300 || !utf8.ValidString(got) || !strings.Contains(got, "cut to fit one comment") {
+		t.Errorf("cut: %d bytes, valid %v:\n%s", len(got), utf8.ValidString(got), got)
+	}
+}

@@ -41,8 +41,7 @@ type template struct {
 // root's roles. Each made role keeps the lines of its template and carries a note naming the
 // template, the instance and its values, so that a problem in it says where to look.
 func (l *loader) expand(root *yaml.Node) {
-	var tnode, inode, vnode, rolesKey *yaml.Node
-	var roles *yaml.Node
+	var tnode, inode, vnode, roles *yaml.Node
 	for k := 0; k+1 < len(root.Content); k += 2 {
 		switch key, val := root.Content[k], root.Content[k+1]; key.Value {
 		case "templates":
@@ -52,7 +51,7 @@ func (l *loader) expand(root *yaml.Node) {
 		case "variables":
 			vnode = val
 		case "roles":
-			rolesKey, roles = key, val
+			roles = val
 		}
 	}
 	if tnode == nil && inode == nil {
@@ -105,10 +104,10 @@ func (l *loader) expand(root *yaml.Node) {
 		templates[name.Value] = t
 	}
 	if roles == nil {
-		rolesKey = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "roles"}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "roles"}
 		roles = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: root.Line}
 		l.origins[roles] = l.origins[root]
-		root.Content = append(root.Content, rolesKey, roles)
+		root.Content = append(root.Content, key, roles)
 	} else if roles.Kind != yaml.SequenceNode {
 		return // refused by decodeRoles
 	}
@@ -185,7 +184,6 @@ func (l *loader) expand(root *yaml.Node) {
 			}
 		}
 	}
-	_ = rolesKey
 }
 
 // placeholders records the placeholders r uses and refuses unknown ones.
