@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
 )
@@ -342,28 +343,33 @@ func TestReadIgnoresEmptyRoleNames(t *testing.T) {
 // TestReadInfersRelease: with no version given, Read bounds the release from the answers it
 // had anyway (no extra call); a given version wins.
 func TestReadInfersRelease(t *testing.T) {
-	groups := func(ro string, cluster ...string) reply {
-		body := `{"privilegeGroups":[{"privilegeGroupName":"CollectionReadOnly","privileges":"` + ro + `"}`
-		if len(cluster) == 2 {
-			body += `,{"privilegeGroupName":"ClusterReadOnly","privileges":"` + cluster[0] + `"},{"privilegeGroupName":"ClusterAdmin","privileges":"` + cluster[1] + `"}`
+	// groups is privilege_groups/list with the built-in groups of contents v (in the order
+	// and joined form servers use), and the custom group my_group.
+	groups := func(v privilege.Version) reply {
+		body := `{"privilegeGroups":[{"privilegeGroupName":"my_group","privileges":"Query"}`
+		for _, g := range privilege.BuiltinGroups {
+			body += `,{"privilegeGroupName":"` + g + `","privileges":"` + shuffled(privilege.Members(g, v)...) + `"}`
 		}
 		return ok(body + `]}`)
 	}
+	configured := ok(`{"privilegeGroups":[{"privilegeGroupName":"CollectionReadOnly","privileges":"Query,Search"}]}`)
 	tests := map[string]struct {
 		groups      reply
 		description bool
 		given       string
 		want        string
 	}{
-		"2.4 before groups": {groups: reply{Status: http.StatusNotFound, Body: "404 page not found"}, want: "2.4.3 to 2.4.15"},
-		"2.4 custom only":   {groups: ok(`{"privilegeGroups":[]}`), want: "2.4.16 to 2.4.17"},
-		"2.5 contents":      {groups: groups("Query,Search"), want: "2.4.18 to 2.5.x"},
-		"2.6.0 to 2.6.5":    {groups: groups("Query,GetImportProgress"), want: "2.6.0 to 2.6.5"},
-		"2.6.6 to 2.6.11":   {groups: groups("Query,GetImportProgress", "SelectUser", "UpdateUser,UpdateReplicateConfiguration"), want: "2.6.5 to 2.6.11"},
-		"2.6 before 2.6.19": {groups: groups("Query,GetImportProgress", "SelectUser,GetReplicateConfiguration", "UpdateUser,UpdateReplicateConfiguration"), want: "2.6.12 to 2.6.18"},
-		"2.6.19 and later":  {groups: groups("Query,GetImportProgress", "SelectUser,GetReplicateConfiguration", "UpdateUser,UpdateReplicateConfiguration"), description: true, want: "2.6.19 to 2.6.x"},
-		"3.0":               {groups: groups("Query,GetImportProgress,ListSnapshots"), description: true, want: "3.0.0 or later"},
-		"given":             {groups: groups("Query"), given: "2.6.12", want: "2.6.12"},
+		"2.4 before groups":  {groups: reply{Status: http.StatusNotFound, Body: "404 page not found"}, want: "2.4.3 to 2.4.15"},
+		"2.4 custom only":    {groups: ok(`{"privilegeGroups":[]}`), want: "2.4.16 to 2.4.17"},
+		"2.5 contents":       {groups: groups(privilege.V2_5), want: "2.4.18 to 2.5.x"},
+		"2.6.0 to 2.6.5":     {groups: groups(privilege.V2_6_0), want: "2.6.0 to 2.6.5"},
+		"2.6.6 to 2.6.11":    {groups: groups(privilege.V2_6_6), want: "2.6.6 to 2.6.11"},
+		"2.6 before 2.6.19":  {groups: groups(privilege.V2_6), want: "2.6.12 to 2.6.18"},
+		"2.6.19 and later":   {groups: groups(privilege.V2_6), description: true, want: "2.6.19 to 2.6.x"},
+		"3.0":                {groups: groups(privilege.V3_0), description: true, want: "3.0.0 or later"},
+		"configured groups":  {groups: configured, want: "2.4.3 or later"},
+		"configured, 2.6.19": {groups: configured, description: true, want: "2.6.19 or later"},
+		"given":              {groups: groups(privilege.V2_5), given: "2.6.12", want: "2.6.12"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/release"
 )
 
@@ -53,7 +54,6 @@ func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server 
 		}
 		why = append(why, reason)
 	}
-	ro := builtin["CollectionReadOnly"]
 	switch {
 	case groups == groupsDenied:
 		narrow(release.V(2, 4, 16), release.Version{}, "privilege_groups/list answers 403")
@@ -61,16 +61,12 @@ func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server 
 		narrow(release.Oldest, release.V(2, 4, 15), "privilege_groups/list answers 404")
 	case len(builtin) == 0:
 		narrow(release.V(2, 4, 16), release.V(2, 4, 17), "no built-in privilege groups")
-	case slices.Contains(ro, "ListSnapshots"):
-		narrow(release.V(3, 0, 0), release.Version{}, "built-in groups of the 3.0 line")
-	case slices.Contains(builtin["ClusterReadOnly"], "GetReplicateConfiguration"):
-		narrow(release.V(2, 6, 12), release.V(2, 6, release.LastPatch), "built-in groups of 2.6.12 and later")
-	case slices.Contains(builtin["ClusterAdmin"], "UpdateReplicateConfiguration"):
-		narrow(release.V(2, 6, 5), release.V(2, 6, 11), "built-in groups of 2.6.6 to 2.6.11")
-	case slices.Contains(ro, "GetImportProgress"):
-		narrow(release.V(2, 6, 0), release.V(2, 6, 5), "built-in groups of 2.6.0 to 2.6.5")
 	default:
-		narrow(release.V(2, 4, 18), release.V(2, 5, release.LastPatch), "built-in groups of the 2.4.18 to 2.5 lines")
+		if r, ok := releasesWithGroups(builtin); ok {
+			narrow(r.Min, r.Max, "built-in groups of "+r.String())
+		} else {
+			why = append(why, "built-in groups configured (common.security.rbac.*): they tell no release")
+		}
 	}
 	if c.sawDescription.Load() {
 		narrow(release.V(2, 6, 19), release.Version{}, `describes answer "description"`)
@@ -90,6 +86,22 @@ func (c *Client) infer(groups groupsAnswer, builtin map[string][]string) Server 
 // Warn gives msg to Config.Warn unless it was given before, for callers that choose to live
 // with something the client reported.
 func (c *Client) Warn(msg string) { c.warnOnce(msg) }
+
+// releasesWithGroups finds the releases whose built-in group contents (release.GroupContents)
+// are exactly builtin, as privilege_groups/list listed them; false when none are (the groups
+// were configured).
+func releasesWithGroups(builtin map[string][]string) (release.Range, bool) {
+	for _, g := range release.GroupContents {
+		same := len(builtin) == len(privilege.BuiltinGroups)
+		for _, name := range privilege.BuiltinGroups {
+			same = same && slices.Equal(builtin[name], privilege.Members(name, g.Contents))
+		}
+		if same {
+			return g.Releases, true
+		}
+	}
+	return release.Range{}, false
+}
 
 // warnOnce gives msg to Config.Warn unless it was given before.
 func (c *Client) warnOnce(msg string) {

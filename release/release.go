@@ -171,17 +171,30 @@ func (p Profile) Era() Era {
 
 // Groups selects the contents of the built-in privilege groups of the release.
 func (p Profile) Groups() privilege.Version {
-	switch {
-	case p.Version.Major >= 3:
-		return privilege.V3_0
-	case p.Version.Compare(V(2, 6, 12)) >= 0:
-		return privilege.V2_6
-	case p.Version.Compare(V(2, 6, 6)) >= 0:
-		return privilege.V2_6_6
-	case p.Version.Compare(V(2, 6, 0)) >= 0:
-		return privilege.V2_6_0
+	v := privilege.V2_5
+	for _, g := range GroupContents {
+		if p.Version.Compare(g.Releases.Min) >= 0 {
+			v = g.Contents
+		}
 	}
-	return privilege.V2_5
+	return v
+}
+
+// GroupContents says which releases have which built-in group contents, oldest first: the
+// contents changed at 2.6.0 (import privileges), 2.6.6 (UpdateReplicateConfiguration),
+// 2.6.12 (GetReplicateConfiguration) and 3.0.0 (snapshots, file resources; RenameCollection
+// moves to DatabaseAdmin), read from pkg/util/constant.go at each bump. Releases before
+// 2.4.18 have no built-in groups. Since the contents tell the line, Read infers a range of
+// releases from them (WithGroups).
+var GroupContents = []struct {
+	Contents privilege.Version
+	Releases Range
+}{
+	{privilege.V2_5, Range{V(2, 4, 18), V(2, 5, LastPatch)}},
+	{privilege.V2_6_0, Range{V(2, 6, 0), V(2, 6, 5)}},
+	{privilege.V2_6_6, Range{V(2, 6, 6), V(2, 6, 11)}},
+	{privilege.V2_6, Range{V(2, 6, 12), V(2, 6, LastPatch)}},
+	{privilege.V3_0, Range{Min: V(3, 0, 0)}},
 }
 
 // LimitCode is the code of the error a release sends when the user or role limit is reached.
