@@ -98,7 +98,7 @@ func (ses *session) replan(ctx context.Context) error {
 func blankGrantRoles(live *milvus.Live) []string {
 	var out []string
 	for _, ig := range live.Ignored {
-		if ig.Kind == spec.KindRole {
+		if ig.What == milvus.BlankGrant {
 			out = append(out, ig.Name)
 		}
 	}

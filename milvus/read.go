@@ -54,13 +54,37 @@ type Ignored struct {
 	Kind, Name string
 	// Entries is how many entries were left out.
 	Entries int
-	// What says what the entries were: "empty role name".
-	What string
+	// What says what the entries were.
+	What Leftover
 }
+
+// Leftover is a kind of entry Read leaves out of an answer.
+type Leftover int
+
+// The entries Read leaves out.
+const (
+	// EmptyRoleName is "" in the roles of users/describe.
+	EmptyRoleName Leftover = iota
+	// BlankGrant is a grant of roles/describe without an object type, object name or
+	// privilege.
+	BlankGrant
+)
+
+// leftovers says what each Leftover is called, and why it is left out.
+var leftovers = []struct{ noun, why string }{
+	EmptyRoleName: {"empty role name", "they name no role (Milvus before 2.6.13 adds one for each role of every user whose name begins with the described user's name, milvus#46676; before 2.6.19 one for each leftover role-mapping key, milvus#49989)"},
+	BlankGrant:    {"blank grant", "grants without an object type, object name or privilege; they come from leftover storage keys (milvus#49989) and match no request; such a role cannot be dropped until the key is removed on the server"},
+}
+
+// String is "empty role name".
+func (l Leftover) String() string { return leftovers[l].noun }
+
+// Why says why such entries are left out, and what they do to the cluster.
+func (l Leftover) Why() string { return leftovers[l].why }
 
 // String is one line: `users/describe of user "app": 2 empty role names`.
 func (ig Ignored) String() string {
-	what := ig.What
+	what := ig.What.String()
 	if ig.Entries != 1 {
 		what += "s"
 	}
@@ -174,7 +198,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 	for i, n := range userNames {
 		live.State.Users[n] = &spec.User{Name: n, Description: userDesc[i], Roles: userRoles[i]}
 		if userEmpty[i] > 0 {
-			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Kind: spec.KindUser, Name: n, Entries: userEmpty[i], What: "empty role name"})
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeUser, Kind: spec.KindUser, Name: n, Entries: userEmpty[i], What: EmptyRoleName})
 		}
 	}
 	for i, n := range roleNames {
@@ -182,7 +206,7 @@ func (c *Client) Read(ctx context.Context) (*Live, error) {
 			live.State.Roles[n] = &spec.Role{Name: n, Description: roleDesc[i], Grants: roleGrants[i]}
 		}
 		if roleEmpty[i] > 0 {
-			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Kind: spec.KindRole, Name: n, Entries: roleEmpty[i], What: "blank grant"})
+			live.Ignored = append(live.Ignored, Ignored{Endpoint: endpointDescribeRole, Kind: spec.KindRole, Name: n, Entries: roleEmpty[i], What: BlankGrant})
 		}
 	}
 	slices.SortFunc(live.Ignored, func(a, b Ignored) int { return strings.Compare(a.Endpoint+a.Object(), b.Endpoint+b.Object()) })

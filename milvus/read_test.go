@@ -329,8 +329,8 @@ func TestReadIgnoresEmptyRoleNames(t *testing.T) {
 		t.Errorf("roles (-want +got):\n%s", d)
 	}
 	wantIgnored := []Ignored{
-		{Endpoint: "users/describe", Kind: "user", Name: "app", Entries: 3, What: "empty role name"},
-		{Endpoint: "users/describe", Kind: "user", Name: "app2", Entries: 1, What: "empty role name"},
+		{Endpoint: "users/describe", Kind: "user", Name: "app", Entries: 3, What: EmptyRoleName},
+		{Endpoint: "users/describe", Kind: "user", Name: "app2", Entries: 1, What: EmptyRoleName},
 	}
 	if d := cmp.Diff(wantIgnored, live.Ignored); d != "" {
 		t.Errorf("Ignored (-want +got):\n%s", d)
@@ -496,7 +496,7 @@ func TestReadIgnoresBlankGrants(t *testing.T) {
 	if d := cmp.Diff(want, live.State.Roles["reader"].Grants); d != "" {
 		t.Errorf("grants (-want +got):\n%s", d)
 	}
-	wantIgnored := []Ignored{{Endpoint: "roles/describe", Kind: "role", Name: "reader", Entries: 3, What: "blank grant"}}
+	wantIgnored := []Ignored{{Endpoint: "roles/describe", Kind: "role", Name: "reader", Entries: 3, What: BlankGrant}}
 	if d := cmp.Diff(wantIgnored, live.Ignored); d != "" {
 		t.Errorf("Ignored (-want +got):\n%s", d)
 	}

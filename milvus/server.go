@@ -116,7 +116,10 @@ func (c *Client) warnOnce(msg string) {
 // warnIgnored says once, in one line per endpoint and kind, what Read left out, and lists
 // every object in the call log (-v).
 func (c *Client) warnIgnored(ignored []Ignored) {
-	type kind struct{ endpoint, what string }
+	type kind struct {
+		endpoint string
+		what     Leftover
+	}
 	objects := map[kind][]string{}
 	entries := map[kind]int{}
 	var order []kind
@@ -137,12 +140,6 @@ func (c *Client) warnIgnored(ignored []Ignored) {
 		if len(objs) > 3 {
 			list = strings.Join(objs[:3], ", ") + fmt.Sprintf(" and %d more (-v lists them)", len(objs)-3)
 		}
-		c.warnOnce(fmt.Sprintf("ignored %d %s(s) in %s answers for %s: %s", entries[k], k.what, k.endpoint, list, whyIgnored[k.what]))
+		c.warnOnce(fmt.Sprintf("ignored %d %s(s) in %s answers for %s: %s", entries[k], k.what, k.endpoint, list, k.what.Why()))
 	}
-}
-
-// whyIgnored explains each kind of entry Read leaves out.
-var whyIgnored = map[string]string{
-	"empty role name": "they name no role (Milvus before 2.6.13 adds one for each role of every user whose name begins with the described user's name, milvus#46676; before 2.6.19 one for each leftover role-mapping key, milvus#49989)",
-	"blank grant":     "grants without an object type, object name or privilege; they come from leftover storage keys (milvus#49989) and match no request; such a role cannot be dropped until the key is removed on the server",
 }
