@@ -204,11 +204,12 @@ func run(ctx context.Context, s command.Streams, o Options) ([]Result, error) {
 }
 
 // prefixed prefixes each line of log with the target's name, so that the logs of targets
-// that ran at once stay apart.
+// that ran at once stay apart. Blank lines (a command's spacing) are left out: "[name] "
+// alone says nothing.
 func prefixed(name, log string) []byte {
 	var b bytes.Buffer
 	for _, l := range strings.SplitAfter(log, "\n") {
-		if l != "" {
+		if strings.TrimSpace(l) != "" {
 			b.WriteString("[" + name + "] " + l)
 		}
 	}

@@ -66,3 +66,13 @@ func TestRunIsolatesTargets(t *testing.T) {
 		t.Errorf("summary %+v", rep.Summary)
 	}
 }
+
+// TestPrefixedLeavesOutBlankLines: each line of a target's log names the target; a blank
+// line (a command's spacing) is not turned into "[name] ".
+func TestPrefixedLeavesOutBlankLines(t *testing.T) {
+	got := string(prefixed("dev", "Applying the plan saved in p.json.\n\n[1/2] create role r\n"))
+	want := "[dev] Applying the plan saved in p.json.\n[dev] [1/2] create role r\n"
+	if got != want {
+		t.Errorf("prefixed = %q, want %q", got, want)
+	}
+}
