@@ -26,7 +26,7 @@ const (
 const exitCodesHelp = `EXIT CODES:
    0  success; for plan --detailed-exitcode and drift: the cluster matches the file; for check: no violation
    1  error (invalid file or flag, unreachable cluster, failed step); nothing more is claimed
-   2  changes present (plan --detailed-exitcode, drift)
+   2  changes present (plan --detailed-exitcode, plan --targets, drift)
    3  check: the policy is violated`
 
 // CodeError is a command's outcome other than success, carrying its exit code. Err, when set,
