@@ -70,6 +70,9 @@ type ApplyOptions struct {
 	// AllowOtherToolVersion applies a saved plan made by another milvus-rbac version; without
 	// it such a plan is refused, since another version may plan differently.
 	AllowOtherToolVersion bool
+	// Rerun is the command that finishes an interrupted apply; empty: apply with the spec's
+	// -f paths (apply --targets names the targets file instead).
+	Rerun string
 }
 
 // ErrStale marks a saved plan that no longer fits the cluster or the spec file.
@@ -172,7 +175,18 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			for _, d := range interrupted {
 				fmt.Fprintf(s.Out, "  %s\n", d)
 			}
-			fmt.Fprintf(s.Out, "Run milvus-rbac apply -f %s again to finish: it plans afresh from what the cluster holds now.\n", ses.spec.Path)
+			rerun := o.Rerun
+			if rerun == "" {
+				// One -f per path given (the spec's Path joins several with commas).
+				rerun = "milvus-rbac apply"
+				for _, p := range o.paths(o.File) {
+					rerun += " -f " + p
+				}
+				if o.Recursive {
+					rerun += " --recursive"
+				}
+			}
+			fmt.Fprintf(s.Out, "Run %s again to finish: it plans afresh from what the cluster holds now.\n", rerun)
 		}
 		return fmt.Errorf("apply %s: %w", ses.spec.Path, err)
 	}

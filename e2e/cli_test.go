@@ -145,9 +145,11 @@ func TestApplyInterruptedListsSkippedStepsOnce(t *testing.T) {
 		t.Skip("needs the emulator's latency")
 	}
 	c := newCluster(t, emulator.Options{Latency: 300 * time.Millisecond})
-	r := c.interrupt(t, "[2/15]", quickstartEnv, "apply", "-f", quickstart, "--auto-approve", "--concurrency", "1")
+	// Two -f: the hint repeats them as given (the spec's name joins them with commas).
+	extra := writeFile(t, "extra.yaml", "version: 1\n")
+	r := c.interrupt(t, "[2/15]", quickstartEnv, "apply", "-f", quickstart, "-f", extra, "--auto-approve", "--concurrency", "1")
 	expect(t, r, 1, "Interrupted: no new step starts", "Not started because of the interrupt (",
-		"Run milvus-rbac apply -f "+quickstart+" again to finish")
+		"Run milvus-rbac apply -f "+quickstart+" -f "+extra+" again to finish")
 	m := regexp.MustCompile(`Not started because of the interrupt \((\d+)\):\n((?:  .*\n)+)`).FindStringSubmatch(r.Stdout)
 	if m == nil {
 		t.Fatalf("no list of steps not started:\n%s", r)
