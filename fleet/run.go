@@ -301,7 +301,8 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 	}
 	// The files come from the saved plan; the variables stay the target's.
 	ao := command.ApplyOptions{SpecFiles: command.SpecFiles{Variables: files.Variables, Recursive: files.Recursive}, Connection: conn, PlanFile: saved,
-		AllowSelfLockout: o.AllowSelfLockout, Rerun: "milvus-rbac apply --targets " + o.Targets + " --target " + t.Name}
+		AllowSelfLockout: o.AllowSelfLockout, Rerun: "milvus-rbac apply --targets " + o.Targets + " --target " + t.Name,
+		OwnPlanFile: o.PlanDir == ""}
 	return command.Report(s.Err, command.Apply(ctx, s, ao)), doc
 }
 
