@@ -67,10 +67,17 @@ func Code(err error) int {
 
 // Report prints err to w as every command's error reads ("Error: message", then "Hint: ..."
 // when its cause is known), unless it is Silent, and returns its exit code (Code).
-func Report(w io.Writer, err error) int {
+func Report(w io.Writer, err error) int { return ReportWith(w, err, nil) }
+
+// ReportWith is Report with the hint passed through rewrite, when set: a target of --targets
+// names its targets-file fields where the hint names flags.
+func ReportWith(w io.Writer, err error, rewrite func(hint string) string) int {
 	if err != nil && !Silent(err) {
 		fmt.Fprintf(w, "Error: %s\n", strings.TrimSpace(err.Error()))
 		if h := milvus.Hint(err); h != "" {
+			if rewrite != nil {
+				h = rewrite(h)
+			}
 			fmt.Fprintf(w, "Hint: %s\n", h)
 		}
 	}

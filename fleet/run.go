@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -246,13 +247,13 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 				po.ApplyHint += " --target " + strings.Join(o.Names, " --target ")
 			}
 		}
-		res.Code = command.Report(s.Err, command.Plan(ctx, s, po))
+		res.Code = report(s.Err, command.Plan(ctx, s, po))
 		res.Doc = readDoc(out.Bytes())
 	case Drift:
-		res.Code = command.Report(s.Err, command.Drift(ctx, s, command.DriftOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), CheckPasswords: o.CheckPasswords}))
+		res.Code = report(s.Err, command.Drift(ctx, s, command.DriftOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), CheckPasswords: o.CheckPasswords}))
 		res.Doc = readDoc(out.Bytes())
 	case Check:
-		res.Code = command.Report(s.Err, command.Check(ctx, s, command.CheckOptions{SpecFiles: files, Connection: conn, Policy: o.Policy, Strict: o.Strict, Format: string(output.JSON)}))
+		res.Code = report(s.Err, command.Check(ctx, s, command.CheckOptions{SpecFiles: files, Connection: conn, Policy: o.Policy, Strict: o.Strict, Format: string(output.JSON)}))
 		var rep policy.Report
 		if json.Unmarshal(out.Bytes(), &rep) == nil && rep.Kind != "" {
 			res.Check = &rep
@@ -284,7 +285,7 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 		var discard bytes.Buffer
 		ps := s
 		ps.Out = &discard
-		code := command.Report(s.Err, command.Plan(ctx, ps, command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), Out: saved,
+		code := report(s.Err, command.Plan(ctx, ps, command.PlanOptions{SpecFiles: files, Connection: conn, Format: string(output.JSON), Out: saved,
 			QuietSave: true, CheckPasswords: o.CheckPasswords, AllowSelfLockout: o.AllowSelfLockout}))
 		if code != command.ExitOK {
 			return code, nil
@@ -303,7 +304,7 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 	ao := command.ApplyOptions{SpecFiles: command.SpecFiles{Variables: files.Variables, Recursive: files.Recursive}, Connection: conn, PlanFile: saved,
 		AllowSelfLockout: o.AllowSelfLockout, Rerun: "milvus-rbac apply --targets " + o.Targets + " --target " + t.Name,
 		OwnPlanFile: o.PlanDir == ""}
-	return command.Report(s.Err, command.Apply(ctx, s, ao)), doc
+	return report(s.Err, command.Apply(ctx, s, ao)), doc
 }
 
 // readDoc reads a plan or drift document printed on out; nil when there is none.
@@ -379,3 +380,15 @@ func (b *syncBuffer) Bytes() []byte {
 }
 
 func (b *syncBuffer) String() string { return string(b.Bytes()) }
+
+// targetHints rewrites the flags a hint names into the targets file's fields, which are what
+// set a target's connection.
+var targetHints = strings.NewReplacer(
+	"--uri or MILVUS_URI", "the target's uri in the targets file",
+	"in --uri", "in the target's uri",
+	"MILVUS_TOKEN (or --token)", "the variable the target's token_env names",
+	"with --ca-cert", "with the target's ca_cert",
+)
+
+// report is command.Report for a target: its hints name the targets file's fields.
+func report(w io.Writer, err error) int { return command.ReportWith(w, err, targetHints.Replace) }
