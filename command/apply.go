@@ -71,6 +71,12 @@ type ApplyOptions struct {
 	// AllowOtherToolVersion applies a saved plan made by another milvus-rbac version; without
 	// it such a plan is refused, since another version may plan differently.
 	AllowOtherToolVersion bool
+	// Rerun is the command that finishes an interrupted apply; empty: apply with the spec's
+	// -f paths (apply --targets names the targets file instead).
+	Rerun string
+	// OwnPlanFile says PlanFile is apply --targets' temporary file, not one the user saved: it
+	// is not named.
+	OwnPlanFile bool
 }
 
 // ErrStale marks a saved plan that no longer fits the cluster or the spec file.
@@ -99,14 +105,18 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			if len(o.Files) > 0 {
 				return fmt.Errorf("%s was made from the spec files %s: drop -f, the plan names its files", o.PlanFile, strings.Join(paths, ", "))
 			}
-			s.logf("Applying the plan saved in %s: spec files %s, cluster %s.\n", o.PlanFile, strings.Join(paths, ", "), doc.Live.URI)
+			if !o.OwnPlanFile {
+				s.logf("Applying the plan saved in %s: spec files %s, cluster %s.\n", o.PlanFile, strings.Join(paths, ", "), doc.Live.URI)
+			}
 			o.Files, saved = paths, doc
 		} else {
 			specPath := savedSpecPath(o.PlanFile, doc.Spec.Path)
 			if f := o.paths(o.File); (len(f) > 1 || f[0] != "") && (len(f) > 1 || !samePath(f[0], specPath)) {
 				return fmt.Errorf("%s was made from %s, not %s: drop -f, or plan %s again", o.PlanFile, specPath, strings.Join(f, ", "), strings.Join(f, ", "))
 			}
-			s.logf("Applying the plan saved in %s: spec file %s, cluster %s.\n", o.PlanFile, specPath, doc.Live.URI)
+			if !o.OwnPlanFile {
+				s.logf("Applying the plan saved in %s: spec file %s, cluster %s.\n", o.PlanFile, specPath, doc.Live.URI)
+			}
 			o.File, o.Files, saved = specPath, nil, doc
 		}
 	} else if !o.AutoApprove && !s.InTTY {
@@ -173,7 +183,11 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			for _, d := range interrupted {
 				fmt.Fprintf(s.Out, "  %s\n", d)
 			}
-			fmt.Fprintf(s.Out, "Run milvus-rbac apply %s again to finish: it plans afresh from what the cluster holds now.\n", o.SpecFiles.args(o.File))
+			rerun := o.Rerun
+			if rerun == "" {
+				rerun = "milvus-rbac apply " + o.SpecFiles.args(o.File)
+			}
+			fmt.Fprintf(s.Out, "Run %s again to finish: it plans afresh from what the cluster holds now.\n", rerun)
 		}
 		return fmt.Errorf("apply %s: %w", ses.spec.Path, err)
 	}

@@ -26,7 +26,7 @@ const (
 const exitCodesHelp = `EXIT CODES:
    0  success; for plan --detailed-exitcode and drift: the cluster matches the file; for check: no violation
    1  error (invalid file or flag, unreachable cluster, failed step); nothing more is claimed
-   2  changes present (plan --detailed-exitcode, drift)
+   2  changes present (plan --detailed-exitcode, plan --targets, drift)
    3  check: the policy is violated`
 
 // CodeError is a command's outcome other than success, carrying its exit code. Err, when set,
@@ -67,18 +67,28 @@ func Code(err error) int {
 
 // Report prints err to w as every command's error reads ("Error: message", then "Hint: ..."
 // when its cause is known), unless it is Silent, and returns its exit code (Code).
-func Report(w io.Writer, err error) int {
+func Report(w io.Writer, err error) int { return ReportWith(w, err, nil) }
+
+// ReportWith is Report with the hint passed through rewrite, when set: a target of --targets
+// names its targets-file fields where the hint names flags.
+func ReportWith(w io.Writer, err error, rewrite func(hint string) string) int {
 	if err != nil && !Silent(err) {
-		fmt.Fprintf(w, "Error: %s\n", Message(err))
+		fmt.Fprintf(w, "Error: %s\n", MessageWith(err, rewrite))
 	}
 	return Code(err)
 }
 
 // Message is err as Report prints it, without "Error: ": the message, then "Hint: ..." on a
 // line of its own when the cause is known. A report over targets keeps it per target.
-func Message(err error) string {
+func Message(err error) string { return MessageWith(err, nil) }
+
+// MessageWith is Message with the hint passed through rewrite, when set.
+func MessageWith(err error, rewrite func(hint string) string) string {
 	msg := strings.TrimSpace(err.Error())
 	if h := milvus.Hint(err); h != "" {
+		if rewrite != nil {
+			h = rewrite(h)
+		}
 		msg += "\nHint: " + h
 	}
 	return msg

@@ -165,8 +165,12 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 		}
 		pw, err := u.Password.Resolve(ses.spec.Dir())
 		if err != nil {
+			where := ses.spec.Path
+			if src := ses.spec.SourceOf(spec.KindUser, name); src.File != "" {
+				where = src.String()
+			}
 			mu.Lock()
-			errs = problem.Append(errs, fmt.Errorf("user %q: %w", name, err))
+			errs = problem.Append(errs, fmt.Errorf("%s: user %q: %w", where, name, err))
 			mu.Unlock()
 			continue
 		}

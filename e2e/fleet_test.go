@@ -163,7 +163,7 @@ func TestFleetPlanApplyDrift(t *testing.T) {
 	// Prod fixed: apply it alone, then drift over all is clean.
 	r = f.run(t, nil, "apply", "--targets", f.targets, "--target", "prod", "--auto-approve")
 	expect(t, r, 0, "1 changed, 0 failed")
-	if strings.Contains(r.Stderr, "Saved the plan") {
+	if strings.Contains(r.Stderr, "Saved the plan") || strings.Contains(r.Stderr, "Applying the plan saved in") {
 		t.Errorf("apply --targets suggests applying its own temporary plan:\n%s", r)
 	}
 	expect(t, f.run(t, nil, "drift", "--targets", f.targets), 0, "0 drifted, 0 failed")

@@ -108,7 +108,7 @@ var notInMatrix = map[string]string{
 	"TestTokenOverPlainHTTPRefused":             "refused before it connects",
 	"TestTransportFlags":                        "about the transport",
 	"TestUsersSharingANamePrefix":               "runs on its own releases",
-	"TestWeakPasswordNamesItsSource":            "refused before any change, the same on every release",
+	"TestPasswordProblemsNameTheirSource":       "refused before any change, the same on every release",
 }
 
 // matrixDatabases are the databases the suite's files grant in. A cluster those files describe

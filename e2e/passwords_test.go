@@ -79,9 +79,10 @@ func TestTokenOnTheCommandLineWarns(t *testing.T) {
 	}
 }
 
-// A password that breaks the policy is refused before any change, and the message says where
-// the password comes from, never its value.
-func TestWeakPasswordNamesItsSource(t *testing.T) {
+// TestPasswordProblemsNameTheirSource: a password that is missing or breaks the policy is
+// refused before any change, naming the user's file and line and where the password comes
+// from, never its value.
+func TestPasswordProblemsNameTheirSource(t *testing.T) {
 	c := newCluster(t, emulator.Options{})
 	env := append([]string{"QUICKSTART_CAROL_PASSWORD=short"}, quickstartEnv[:2]...)
 	r := c.run(t, env, "plan", "-f", quickstart)
@@ -89,7 +90,10 @@ func TestWeakPasswordNamesItsSource(t *testing.T) {
 	if strings.Contains(r.Stdout+r.Stderr, "short") {
 		t.Errorf("output holds the password:\n%s", r)
 	}
-	// A missing variable names the user's line too.
+	// A missing variable names the user's line too, also where --check-passwords reads it.
 	r = c.run(t, quickstartEnv[:2], "plan", "-f", quickstart)
+	expect(t, r, 1, quickstart+`:37: user "carol": environment variable QUICKSTART_CAROL_PASSWORD is not set`)
+	expect(t, c.run(t, quickstartEnv, "apply", "-f", quickstart, "--auto-approve"), 0)
+	r = c.run(t, quickstartEnv[:2], "drift", "-f", quickstart, "--check-passwords")
 	expect(t, r, 1, quickstart+`:37: user "carol": environment variable QUICKSTART_CAROL_PASSWORD is not set`)
 }

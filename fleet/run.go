@@ -207,11 +207,12 @@ func run(ctx context.Context, s command.Streams, o Options) ([]Result, error) {
 }
 
 // prefixed prefixes each line of log with the target's name, so that the logs of targets
-// that ran at once stay apart.
+// that ran at once stay apart. Blank lines (a command's spacing) are left out: "[name] "
+// alone says nothing.
 func prefixed(name, log string) []byte {
 	var b bytes.Buffer
 	for _, l := range strings.SplitAfter(log, "\n") {
-		if l != "" {
+		if strings.TrimSpace(l) != "" {
 			b.WriteString("[" + name + "] " + l)
 		}
 	}
@@ -240,9 +241,9 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 	// keeps its message for the report.
 	report := func(err error) int {
 		if command.Code(err) == command.ExitError && !command.Silent(err) {
-			res.Err = command.Message(err)
+			res.Err = command.MessageWith(err, targetHints.Replace)
 		}
-		return command.Report(s.Err, err)
+		return command.ReportWith(s.Err, err, targetHints.Replace)
 	}
 	switch o.Command {
 	case Plan:
@@ -317,7 +318,8 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 	}
 	// The files come from the saved plan; the variables stay the target's.
 	ao := command.ApplyOptions{SpecFiles: command.SpecFiles{Variables: files.Variables, Recursive: files.Recursive}, Connection: conn, PlanFile: saved,
-		AllowSelfLockout: o.AllowSelfLockout, AllowOtherToolVersion: o.AllowOtherToolVersion}
+		AllowSelfLockout: o.AllowSelfLockout, AllowOtherToolVersion: o.AllowOtherToolVersion,
+		Rerun: "milvus-rbac apply --targets " + o.Targets + " --target " + t.Name, OwnPlanFile: o.PlanDir == ""}
 	return doc, command.Apply(ctx, s, ao)
 }
 
@@ -385,3 +387,12 @@ func (b *syncBuffer) Bytes() []byte {
 }
 
 func (b *syncBuffer) String() string { return string(b.Bytes()) }
+
+// targetHints rewrites the flags a hint names into the targets file's fields, which are what
+// set a target's connection.
+var targetHints = strings.NewReplacer(
+	"--uri or MILVUS_URI", "the target's uri in the targets file",
+	"in --uri", "in the target's uri",
+	"MILVUS_TOKEN (or --token)", "the variable the target's token_env names",
+	"with --ca-cert", "with the target's ca_cert",
+)

@@ -81,3 +81,27 @@ func TestRunIsolatesTargets(t *testing.T) {
 		t.Errorf("summary %+v", rep.Summary)
 	}
 }
+
+// TestPrefixedLeavesOutBlankLines: each line of a target's log names the target; a blank
+// line (a command's spacing) is not turned into "[name] ".
+func TestPrefixedLeavesOutBlankLines(t *testing.T) {
+	got := string(prefixed("dev", "Applying the plan saved in p.json.\n\n[1/2] create role r\n"))
+	want := "[dev] Applying the plan saved in p.json.\n[dev] [1/2] create role r\n"
+	if got != want {
+		t.Errorf("prefixed = %q, want %q", got, want)
+	}
+}
+
+// TestTargetHintsNameTheTargetsFile: a target's connection comes from the targets file, so its
+// hints name the file's fields, not the flags and variables of a single run.
+func TestTargetHintsNameTheTargetsFile(t *testing.T) {
+	for hint, want := range map[string]string{
+		"is Milvus running at http://h:1? set --uri or MILVUS_URI":                                                            "is Milvus running at http://h:1? set the target's uri in the targets file",
+		"the server refused the credentials, or none were sent: set MILVUS_TOKEN (or --token) to user:password or an API key": "the server refused the credentials, or none were sent: set the variable the target's token_env names to user:password or an API key",
+		"the server's certificate is signed by an unknown authority: pass its CA certificate with --ca-cert":                  "the server's certificate is signed by an unknown authority: pass its CA certificate with the target's ca_cert",
+	} {
+		if got := targetHints.Replace(hint); got != want {
+			t.Errorf("%q\ngot  %q\nwant %q", hint, got, want)
+		}
+	}
+}

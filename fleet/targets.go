@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/go-multierror"
 	"gopkg.in/yaml.v3"
@@ -179,7 +180,12 @@ func readTarget(r *problem.Reader, n *yaml.Node, p, base string, def Target, isD
 		}
 		valid = false
 	}
-	if v, _, ok := str("uri"); ok {
+	if v, node, ok := str("uri"); ok {
+		if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+			// Caught here with its line, not when the target runs.
+			r.AddAt(node, problem.Join(p, "uri"), "must start with http:// or https:// (http://host:port)")
+			valid = false
+		}
 		t.URI = v
 	} else if !isDefault && t.URI == "" {
 		if _, has := f["uri"]; !has {
@@ -198,7 +204,10 @@ func readTarget(r *problem.Reader, n *yaml.Node, p, base string, def Target, isD
 		t.CACert = resolve(base, v)
 	}
 	if v, node, ok := str("milvus_version"); ok {
-		if _, err := release.Parse(v); err != nil {
+		if rv, err := release.Parse(v); err != nil {
+			r.AddAt(node, problem.Join(p, "milvus_version"), "%v", err)
+			valid = false
+		} else if err := release.Supported(rv); err != nil {
 			r.AddAt(node, problem.Join(p, "milvus_version"), "%v", err)
 			valid = false
 		}

@@ -65,6 +65,9 @@ targets:
     files: [a]
     token_env: 1TOKEN
     milvus_version: 2.3.0
+  - name: qa
+    uri: qa:19530
+    files: [a]
 `))
 	var ps *problem.Problems
 	if !errors.As(err, &ps) {
@@ -76,6 +79,8 @@ targets:
 		`targets.yaml:10: targets[2].name: a target name is letters, digits, '_', '.' and '-', at most 63, not starting with a punctuation mark (it names a file of plan --out DIR)`,
 		`targets.yaml:10: targets[2]: uri is missing: the cluster's REST URI`,
 		`targets.yaml:12: targets[2].token_env: must name an environment variable: letters, digits and underscores, not starting with a digit`,
+		`targets.yaml:13: targets[2].milvus_version: Milvus 2.3.0 is not supported: before 2.4.3, roles/describe ignores dbName, so grants outside the default database cannot be read; upgrade to 2.4.3 or later`,
+		`targets.yaml:15: targets[3].uri: must start with http:// or https:// (http://host:port)`,
 	}
 	got := ps.Lines()
 	if d := cmp.Diff(want, got); d != "" {

@@ -126,7 +126,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 		notes.open, notes.sep, notes.close, notes.what = "\n", "\n\n", "\n", "notes"
 	}
 	if !p.Empty() {
-		full = section{open: fmt.Sprintf("\n<details><summary>Full plan (%d steps)</summary>\n\n```diff\n", len(p.Steps)),
+		full = section{open: fmt.Sprintf("\n<details><summary>Full plan (%s)</summary>\n\n```diff\n", stepCount(len(p.Steps))),
 			sep: "\n", close: "\n```\n\n</details>\n", what: "lines of the full plan"}
 		for _, obj := range byObject(p.Steps) {
 			sym, txt, rest := obj.head()
@@ -173,4 +173,12 @@ func (p *Plan) WriteMarkdown(w io.Writer, o MarkdownOptions) error {
 			over -= len(victim.lines[victim.keep]) + len(victim.sep)
 		}
 	}
+}
+
+// stepCount is "1 step" or "N steps".
+func stepCount(n int) string {
+	if n == 1 {
+		return "1 step"
+	}
+	return fmt.Sprintf("%d steps", n)
 }

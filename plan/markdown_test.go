@@ -202,3 +202,12 @@ func TestDiffView(t *testing.T) {
 	}
 	checkGolden(t, "diff/authoritative.diff", b.String())
 }
+
+// TestStepCount: the full plan's summary says "1 step", not "1 steps".
+func TestStepCount(t *testing.T) {
+	for n, want := range map[int]string{1: "1 step", 2: "2 steps", 15: "15 steps"} {
+		if got := stepCount(n); got != want {
+			t.Errorf("stepCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
