@@ -137,7 +137,7 @@ func Apply(ctx context.Context, s Streams, o ApplyOptions) error {
 			return err
 		}
 	}
-	current, previous, err := ses.passwords()
+	current, previous, _, err := ses.passwords(false)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,11 @@ func Plan(ctx context.Context, s Streams, o PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := ses.passwords(); err != nil {
+	_, _, notes, err := ses.passwords(true)
+	for _, n := range notes {
+		s.logf("Note: %s\n", n)
+	}
+	if err != nil {
 		return err
 	}
 	if err := ses.writePlan(s.Out, s, format); err != nil {

@@ -193,7 +193,11 @@ func (ses *session) probePasswords(ctx context.Context, live *spec.State) (map[s
 // passwords resolves and checks the password of every user the plan creates or changes (and,
 // for a change, the previous password), reporting every problem at once. Messages name the
 // user and the variable or file, never the value. Blocked steps are left alone.
-func (ses *session) passwords() (current, previous map[string]string, err error) {
+//
+// A plan (forPlan) needs no value: a password whose variable or file is not there where the
+// plan runs (a pull request's job, which holds no password secrets) becomes a note for apply,
+// returned in notes; a password that is there but breaks the policy is still an error.
+func (ses *session) passwords(forPlan bool) (current, previous map[string]string, notes []string, err error) {
 	current, previous = map[string]string{}, map[string]string{}
 	var errs *multierror.Error
 	for _, st := range ses.plan.Steps {
@@ -210,6 +214,10 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 		}
 		// Each problem starts with where the user is defined, as the file's own problems do.
 		pw, err := st.Password.Resolve(ses.spec.Dir())
+		if forPlan && spec.IsUnavailable(err) {
+			notes = append(notes, fmt.Sprintf("%s: user %q: %v here; apply needs it", where, st.User, err))
+			continue
+		}
 		if err != nil {
 			errs = problem.Append(errs, fmt.Errorf("%s: user %q: %w", where, st.User, err))
 			continue
@@ -222,6 +230,10 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 		current[st.User] = pw
 		if st.Action == plan.UpdatePassword {
 			old, err := st.PreviousPassword.Resolve(ses.spec.Dir())
+			if forPlan && spec.IsUnavailable(err) {
+				notes = append(notes, fmt.Sprintf("%s: user %q: previous_password: %v here; apply needs it", where, st.User, err))
+				continue
+			}
 			if err != nil {
 				errs = problem.Append(errs, fmt.Errorf("%s: user %q: previous_password: %w", where, st.User, err))
 				continue
@@ -229,7 +241,7 @@ func (ses *session) passwords() (current, previous map[string]string, err error)
 			previous[st.User] = old
 		}
 	}
-	return current, previous, errs.ErrorOrNil()
+	return current, previous, notes, errs.ErrorOrNil()
 }
 
 // applyOptions are the apply options of this session's plan.

@@ -305,3 +305,17 @@ func TestExportDottedUserNames(t *testing.T) {
 	expect(t, c.run(t, nil, "validate", "-f", out), 0, "is valid: 2 users")
 	expect(t, c.run(t, nil, "plan", "-f", out, "--detailed-exitcode"), 0, "No changes.")
 }
+
+// TestPlanWithoutPasswordSecrets: a pull request's plan job holds the reader token and no
+// password secrets. Its plan of new users works, noting that apply needs each password; apply
+// without them fails before any change.
+func TestPlanWithoutPasswordSecrets(t *testing.T) {
+	c := newCluster(t, emulator.Options{})
+	r := c.run(t, nil, "plan", "-f", quickstart, "--detailed-exitcode")
+	expect(t, r, 2, "+ create user alice", `Note: `, `user "carol": environment variable QUICKSTART_CAROL_PASSWORD is not set here; apply needs it`)
+	r = c.run(t, nil, "apply", "-f", quickstart, "--auto-approve")
+	expect(t, r, 1, "QUICKSTART_CAROL_PASSWORD is not set")
+	if c.Emu != nil && mutations(c.Emu) != 0 {
+		t.Errorf("apply without passwords made %d mutations: %v", mutations(c.Emu), c.Emu.Calls())
+	}
+}

@@ -57,6 +57,7 @@ var cheapTests = map[string]func(*testing.T){
 	"TestPlanShowsTheAccessDelta":                  TestPlanShowsTheAccessDelta,
 	"TestPlanWarnsPastDefaultLimits":               TestPlanWarnsPastDefaultLimits,
 	"TestPlanWithoutChangesNeedsNoPasswords":       TestPlanWithoutChangesNeedsNoPasswords,
+	"TestPlanWithoutPasswordSecrets":               TestPlanWithoutPasswordSecrets,
 	"TestQuickstartPlanApplyReplan":                TestQuickstartPlanApplyReplan,
 	"TestReadMakesTheMinimumNumberOfCalls":         TestReadMakesTheMinimumNumberOfCalls,
 	"TestSavedPlanIgnoresChangesOutOfScope":        TestSavedPlanIgnoresChangesOutOfScope,

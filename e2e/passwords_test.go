@@ -90,8 +90,11 @@ func TestPasswordProblemsNameTheirSource(t *testing.T) {
 	if strings.Contains(r.Stdout+r.Stderr, "short") {
 		t.Errorf("output holds the password:\n%s", r)
 	}
-	// A missing variable names the user's line too, also where --check-passwords reads it.
+	// A missing variable names the user's line too: a note for plan (apply needs it), an
+	// error for apply and where --check-passwords reads it.
 	r = c.run(t, quickstartEnv[:2], "plan", "-f", quickstart)
+	expect(t, r, 0, "Note: "+quickstart+`:37: user "carol": environment variable QUICKSTART_CAROL_PASSWORD is not set here; apply needs it`)
+	r = c.run(t, quickstartEnv[:2], "apply", "-f", quickstart, "--auto-approve")
 	expect(t, r, 1, quickstart+`:37: user "carol": environment variable QUICKSTART_CAROL_PASSWORD is not set`)
 	expect(t, c.run(t, quickstartEnv, "apply", "-f", quickstart, "--auto-approve"), 0)
 	r = c.run(t, quickstartEnv[:2], "drift", "-f", quickstart, "--check-passwords")

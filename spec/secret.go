@@ -26,7 +26,7 @@ func (s Secret) Resolve(baseDir string) (string, error) {
 	case s.Env != "":
 		v, ok := os.LookupEnv(s.Env)
 		if !ok {
-			return "", fmt.Errorf("environment variable %s is not set", s.Env)
+			return "", unavailable{fmt.Sprintf("environment variable %s is not set", s.Env)}
 		}
 		if v == "" {
 			return "", fmt.Errorf("environment variable %s is empty", s.Env)
@@ -38,6 +38,9 @@ func (s Secret) Resolve(baseDir string) (string, error) {
 			p = filepath.Join(baseDir, p)
 		}
 		f, err := os.Open(p)
+		if errors.Is(err, os.ErrNotExist) {
+			return "", unavailable{fmt.Sprintf("read secret file %s: %v", p, unwrapPath(err))}
+		}
 		if err != nil {
 			return "", fmt.Errorf("read secret file %s: %w", p, unwrapPath(err))
 		}
@@ -61,6 +64,20 @@ func (s Secret) Resolve(baseDir string) (string, error) {
 		return v, nil
 	}
 	return "", errors.New("a secret names neither an environment variable nor a file")
+}
+
+// unavailable is the error of a secret that is not there where the tool runs (an unset
+// variable, a missing file), as opposed to one that is there and wrong.
+type unavailable struct{ msg string }
+
+func (u unavailable) Error() string { return u.msg }
+
+// IsUnavailable reports whether err says a secret is not there where the tool runs: an unset
+// environment variable or a missing file. A plan made where the secrets are not (a pull
+// request's job) notes it; apply, which needs the value, fails on it.
+func IsUnavailable(err error) bool {
+	var u unavailable
+	return errors.As(err, &u)
 }
 
 // unwrapPath drops the *PathError wrapper, whose message repeats the path the caller

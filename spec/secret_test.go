@@ -118,3 +118,29 @@ func TestCheckPassword(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretUnavailable: an unset variable and a missing file are "not here" (a plan notes
+// them, apply fails on them); an empty one, or a secret naming both, is wrong wherever it runs.
+func TestSecretUnavailable(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MILVUS_RBAC_TEST_EMPTY", "")
+	for _, tc := range []struct {
+		s    Secret
+		want bool
+	}{
+		{Secret{Env: "MILVUS_RBAC_TEST_SURELY_UNSET"}, true},
+		{Secret{File: "missing"}, true},
+		{Secret{Env: "MILVUS_RBAC_TEST_EMPTY"}, false},
+		{Secret{File: empty}, false},
+		{Secret{Env: "A", File: "b"}, false},
+	} {
+		_, err := tc.s.Resolve(dir)
+		if err == nil || IsUnavailable(err) != tc.want {
+			t.Errorf("%+v: %v, unavailable %v, want %v", tc.s, err, IsUnavailable(err), tc.want)
+		}
+	}
+}
