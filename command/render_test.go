@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/milvus-rbac/milvus-rbac/schematest"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/milvus-rbac/milvus-rbac/markdown/mdtest"
@@ -164,24 +166,7 @@ func checkRenderGolden(t *testing.T, path, got string) {
 }
 
 func planSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	data, err := os.ReadFile("../docs/plan.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("plan.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("plan.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return schematest.Compile(t, "../docs/plan.schema.json")
 }
 
 // limits are the emulator options of a golden case: its limits.json raises the user and role

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/milvus-rbac/milvus-rbac/schematest"
 
 	"github.com/milvus-rbac/milvus-rbac/access"
 	"github.com/milvus-rbac/milvus-rbac/fleet"
@@ -21,34 +22,12 @@ import (
 
 // compileSchema compiles docs/name.
 func compileSchema(t *testing.T, name string) *jsonschema.Schema {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("../docs", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	comp := jsonschema.NewCompiler()
-	must(t, comp.AddResource(name, doc))
-	sch, err := comp.Compile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
+	return schematest.Compile(t, filepath.Join("../docs", name))
 }
 
 // validateJSON fails t unless out is JSON that matches sch.
 func validateJSON(t *testing.T, sch *jsonschema.Schema, what, out string) {
-	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
-	if err != nil {
-		t.Fatalf("%s: not JSON: %v\n%s", what, err, out)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Errorf("%s does not match %s: %v", what, sch.Location, err)
-	}
+	schematest.Validate(t, sch, what, out)
 }
 
 // TestEveryJSONDocumentMatchesItsSchema: plan, drift, access (its three kinds) and check

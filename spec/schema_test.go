@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/milvus-rbac/milvus-rbac/schematest"
 	"gopkg.in/yaml.v3"
 
 	"github.com/milvus-rbac/milvus-rbac/privilege"
@@ -311,24 +313,7 @@ func TestSchemaUpToDate(t *testing.T) {
 }
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	data, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
+	return schematest.Compile(t, schemaPath)
 }
 
 // yamlToJSON converts a YAML document to the value a JSON Schema validator sees, the way an
