@@ -21,6 +21,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/markdown/mdtest"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/milvus/milvustest"
 	"github.com/milvus-rbac/milvus-rbac/output"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -57,7 +58,7 @@ func renderCase(t *testing.T, dir string, schema *jsonschema.Schema) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emulator.New(limits(t, inputs)))
+	srv := httptest.NewServer(emulator.New(milvustest.Limits(t, inputs, emulator.Options{})))
 	defer srv.Close()
 	seedCluster(t, srv.URL, live.State)
 	token := "root:Milvus"
@@ -169,53 +170,12 @@ func planSchema(t *testing.T) *jsonschema.Schema {
 	return schematest.Compile(t, "../docs/plan.schema.json")
 }
 
-// limits are the emulator options of a golden case: its limits.json raises the user and role
-// quotas of large cases, as large clusters do.
-func limits(t *testing.T, dir string) emulator.Options {
-	t.Helper()
-	var opts emulator.Options
-	data, err := os.ReadFile(filepath.Join(dir, "limits.json"))
-	if os.IsNotExist(err) {
-		return opts
-	}
-	if err == nil {
-		err = json.Unmarshal(data, &opts)
-	}
-	if err != nil {
-		t.Fatalf("limits.json: %v", err)
-	}
-	return opts
-}
-
-// seedCluster creates s on the cluster at uri with plain REST calls, every user with the
-// password Seeded-Pw-1.
+// seedCluster creates s on the cluster at uri (milvustest.Seed).
 func seedCluster(t *testing.T, uri string, s *spec.State) {
 	t.Helper()
-	ctx := context.Background()
 	c, err := milvus.New(milvus.Config{URI: uri, Token: "root:Milvus"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("seed: %v", err)
-		}
-	}
-	for _, name := range s.GroupNames() {
-		check(c.CreatePrivilegeGroup(ctx, name))
-		check(c.AddPrivilegesToGroup(ctx, name, s.Groups[name].Privileges))
-	}
-	for _, name := range s.RoleNames() {
-		check(c.CreateRole(ctx, name))
-		for _, g := range s.Roles[name].Grants {
-			check(c.GrantPrivilege(ctx, name, g))
-		}
-	}
-	for _, name := range s.UserNames() {
-		check(c.CreateUser(ctx, name, "Seeded-Pw-1"))
-		for _, r := range s.Users[name].Roles {
-			check(c.GrantRole(ctx, name, r))
-		}
-	}
+	milvustest.Seed(t, c, s, false)
 }

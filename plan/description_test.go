@@ -13,6 +13,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/milvus/milvustest"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/release"
 	"github.com/milvus-rbac/milvus-rbac/spec"
@@ -44,7 +45,7 @@ func TestDescriptionsAcrossReleases(t *testing.T) {
 				t.Fatal(err)
 			}
 			keeps := release.For(v).Has(release.Descriptions)
-			seedDescribed(t, c, live.State, keeps)
+			milvustest.Seed(t, c, live.State, keeps)
 			planOf := func() *plan.Plan {
 				l, err := c.Read(ctx)
 				if err != nil {
@@ -116,37 +117,5 @@ func TestDescriptionsAcrossReleases(t *testing.T) {
 				t.Errorf("descriptions on the cluster (-want +got):\n%s", d)
 			}
 		})
-	}
-}
-
-// seedDescribed is seed with the descriptions of s, where the release keeps them.
-func seedDescribed(t *testing.T, c *milvus.Client, s *spec.State, keeps bool) {
-	t.Helper()
-	ctx := context.Background()
-	check := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("seed: %v", err)
-		}
-	}
-	for _, name := range s.RoleNames() {
-		if d := s.Roles[name].Description; keeps && d != "" {
-			check(c.CreateRoleDescribed(ctx, name, d))
-		} else {
-			check(c.CreateRole(ctx, name))
-		}
-		for _, g := range s.Roles[name].Grants {
-			check(c.GrantPrivilege(ctx, name, g))
-		}
-	}
-	for _, name := range s.UserNames() {
-		if d := s.Users[name].Description; keeps && d != "" {
-			check(c.CreateUserDescribed(ctx, name, "Seeded-Pw-1", d))
-		} else {
-			check(c.CreateUser(ctx, name, "Seeded-Pw-1"))
-		}
-		for _, r := range s.Users[name].Roles {
-			check(c.GrantRole(ctx, name, r))
-		}
 	}
 }

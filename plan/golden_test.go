@@ -3,7 +3,6 @@ package plan_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"net/http/httptest"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/apply"
 	"github.com/milvus-rbac/milvus-rbac/milvus"
 	"github.com/milvus-rbac/milvus-rbac/milvus/emulator"
+	"github.com/milvus-rbac/milvus-rbac/milvus/milvustest"
 	"github.com/milvus-rbac/milvus-rbac/plan"
 	"github.com/milvus-rbac/milvus-rbac/privilege"
 	"github.com/milvus-rbac/milvus-rbac/release"
@@ -99,7 +99,7 @@ func golden(t *testing.T, dir string, v release.Version) {
 		if err != nil {
 			t.Fatalf("live: %v", err)
 		}
-		opts := withLimits(t, dir, emulator.Options{Version: v, Databases: databasesOf(desired.State, live.State)})
+		opts := milvustest.Limits(t, dir, emulator.Options{Version: v, Databases: databasesOf(desired.State, live.State)})
 		emu := emulator.New(opts)
 		srv := httptest.NewServer(emu)
 		defer srv.Close()
@@ -107,7 +107,7 @@ func golden(t *testing.T, dir string, v release.Version) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seed(t, c, live.State)
+		milvustest.Seed(t, c, live.State, false)
 
 		before, err := c.Read(ctx)
 		if err != nil {
@@ -174,25 +174,6 @@ func golden(t *testing.T, dir string, v release.Version) {
 	})
 }
 
-// withLimits raises the emulator's user and role quotas (proxy.maxUserNum and maxRoleNum, 100
-// and 10 by default, raised on large clusters) to those of the case's limits.json, if any.
-func withLimits(t *testing.T, dir string, opts emulator.Options) emulator.Options {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "limits.json"))
-	if os.IsNotExist(err) {
-		return opts
-	}
-	var l struct{ MaxUsers, MaxRoles int }
-	if err == nil {
-		err = json.Unmarshal(data, &l)
-	}
-	if err != nil {
-		t.Fatalf("limits.json: %v", err)
-	}
-	opts.MaxUsers, opts.MaxRoles = l.MaxUsers, l.MaxRoles
-	return opts
-}
-
 func planAgainst(t *testing.T, c *milvus.Client, desired *spec.Spec) *plan.Plan {
 	t.Helper()
 	live, err := c.Read(context.Background())
@@ -204,32 +185,4 @@ func planAgainst(t *testing.T, c *milvus.Client, desired *spec.Spec) *plan.Plan 
 		t.Fatalf("diff: %v", err)
 	}
 	return p
-}
-
-// seed creates s on the cluster with plain REST calls, independent of Diff and Run.
-func seed(t *testing.T, c *milvus.Client, s *spec.State) {
-	t.Helper()
-	ctx := context.Background()
-	check := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("seed: %v", err)
-		}
-	}
-	for _, name := range s.GroupNames() {
-		check(c.CreatePrivilegeGroup(ctx, name))
-		check(c.AddPrivilegesToGroup(ctx, name, s.Groups[name].Privileges))
-	}
-	for _, name := range s.RoleNames() {
-		check(c.CreateRole(ctx, name))
-		for _, g := range s.Roles[name].Grants {
-			check(c.GrantPrivilege(ctx, name, g))
-		}
-	}
-	for _, name := range s.UserNames() {
-		check(c.CreateUser(ctx, name, "Seeded-Pw-1"))
-		for _, r := range s.Users[name].Roles {
-			check(c.GrantRole(ctx, name, r))
-		}
-	}
 }
