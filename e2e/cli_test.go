@@ -22,10 +22,7 @@ import (
 // runIn runs the binary in dir, with stdin from stdin (nil: an empty reader).
 func (c *cluster) runIn(t *testing.T, dir string, stdin *os.File, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"MILVUS_URI=" + c.URI, "MILVUS_TOKEN=" + c.Token}, env...)
+	cmd := c.command(dir, env, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if stdin != nil {
@@ -66,9 +63,7 @@ func (l *lockedBuffer) String() string {
 // after is ""), and returns what it printed.
 func (c *cluster) interrupt(t *testing.T, after string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"MILVUS_URI=" + c.URI, "MILVUS_TOKEN=" + c.Token}, env...)
+	cmd := c.command("", env, args...)
 	var out bytes.Buffer
 	var errb lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -131,21 +129,16 @@ func (r result) String() string {
 // run runs the binary with args against c, with env added to a clean environment.
 func (c *cluster) run(t *testing.T, env []string, args ...string) result {
 	t.Helper()
+	return c.runIn(t, "", nil, env, args...)
+}
+
+// command is the binary with args, run against c with env added to a clean environment.
+func (c *cluster) command(dir string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"MILVUS_URI=" + c.URI, "MILVUS_TOKEN=" + c.Token}, env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Stdin = strings.NewReader("")
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %v: %v", args, err)
-	}
-	return result{Stdout: out.String(), Stderr: errb.String(), Code: code}
+	return cmd
 }
 
 // expect fails the test unless r exited with code and its stdout or stderr holds each of subs.
