@@ -2,8 +2,6 @@ package fleet
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -61,19 +59,14 @@ var (
 	envRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// maxTargetsFile bounds the targets file.
-const maxTargetsFile = 1 << 20
+// limits bound the targets file: 1 MiB, as spec and policy files.
+var limits = problem.Limits{MaxSize: 1 << 20, MaxDepth: 12, Need: 5}
 
 // Load reads and checks the targets file at path: every problem at once, each with its line.
 func Load(path string) (*Targets, error) {
-	f, err := os.Open(path)
+	data, err := limits.ReadFile(path, "targets file")
 	if err != nil {
-		return nil, fmt.Errorf("read targets file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTargetsFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read targets file %s: %w", path, err)
+		return nil, err
 	}
 	return Parse(path, data)
 }
@@ -90,7 +83,7 @@ func Load(path string) (*Targets, error) {
 //	    variables: {databases: [sales, hr]}
 func Parse(path string, data []byte) (*Targets, error) {
 	r := &problem.Reader{File: path, Kind: "targets file"}
-	root := r.Document(data, problem.Limits{MaxSize: maxTargetsFile, MaxDepth: 12, Need: 5}, topKeys, []int{1})
+	root := r.Document(data, limits, topKeys, []int{1})
 	if root == nil {
 		return nil, r.Err()
 	}

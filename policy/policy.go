@@ -2,8 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strings"
 
@@ -117,14 +115,9 @@ type Problems = problem.Problems
 
 // Load reads and parses the policy file at path. It reads at most MaxFileSize+1 bytes.
 func Load(path string) (*Policy, error) {
-	f, err := os.Open(path)
+	data, err := limits.ReadFile(path, "policy file")
 	if err != nil {
-		return nil, fmt.Errorf("read policy file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read policy file %s: %w", path, err)
+		return nil, err
 	}
 	return Parse(path, data)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -78,6 +79,22 @@ type Limits struct {
 	// MaxDepth bounds the nesting of the YAML tree; Need is the depth a valid file needs,
 	// for the message.
 	MaxDepth, Need int
+}
+
+// ReadFile reads the file at path, a kind ("spec file") for messages, and at most one byte
+// more than MaxSize: enough for Document to say the file is too large, without reading a huge
+// file (or /dev/zero) whole.
+func (l Limits) ReadFile(path, kind string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", kind, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(l.MaxSize)+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", kind, path, err)
+	}
+	return data, nil
 }
 
 // Document checks data in the order every format needs, each step meaningful only after the

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -152,7 +151,7 @@ func LoadFiles(paths []string, o LoadOptions) (*Spec, error) {
 	}
 	var srcs []source
 	for _, f := range files {
-		data, err := readLimited(f)
+		data, err := limits.ReadFile(f, "spec file")
 		if err != nil {
 			return nil, err
 		}
@@ -170,19 +169,6 @@ func LoadFiles(paths []string, o LoadOptions) (*Spec, error) {
 		s.Path = paths[0]
 	}
 	return s, nil
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read spec file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read spec file %s: %w", path, err)
-	}
-	return data, nil
 }
 
 func digest(data []byte) string {
