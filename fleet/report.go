@@ -60,7 +60,7 @@ type row struct {
 	name, changes, destructive, drift, err string
 }
 
-func rowOf(c Command, r Result) row {
+func rowOf(c string, r Result) row {
 	w := row{name: r.Target.Name, changes: "-", destructive: "-", drift: "-"}
 	if r.Failed() {
 		w.err = firstLine(r.Err)
@@ -98,7 +98,7 @@ func writeReport(s command.Streams, o Options, results []Result) error {
 }
 
 func writeJSON(w io.Writer, o Options, results []Result) error {
-	rep := Report{FormatVersion: FormatVersion, Kind: "fleet_" + string(o.Command), Targets: []TargetReport{}}
+	rep := Report{FormatVersion: FormatVersion, Kind: "fleet_" + o.Command, Targets: []TargetReport{}}
 	for _, r := range results {
 		tr := TargetReport{Name: r.Target.Name, URI: r.Target.URI, ExitCode: r.Code, Document: r.Doc, Check: r.Check,
 			Seconds: r.Took.Seconds()}
@@ -138,7 +138,7 @@ func heading(o Options, results []Result) string {
 			changed++
 		}
 	}
-	what := map[Command]string{Plan: "with changes", Apply: "changed", Drift: "drifted", Check: "in violation"}[o.Command]
+	what := map[string]string{Plan: "with changes", Apply: "changed", Drift: "drifted", Check: "in violation"}[o.Command]
 	return fmt.Sprintf("milvus-rbac %s over %d target(s): %d %s, %d failed", o.Command, len(results), changed, what, failed)
 }
 
@@ -178,7 +178,7 @@ func orDash(s string) string {
 }
 
 // section is a target's part of the text report.
-func section(c Command, r Result) string {
+func section(c string, r Result) string {
 	var b strings.Builder
 	switch {
 	case c == Apply && r.Output != "":
@@ -266,7 +266,7 @@ func writeMarkdown(w io.Writer, o Options, results []Result) error {
 }
 
 // summaryOf is a target's one-line outcome, for the folded section's title.
-func summaryOf(c Command, r Result) string {
+func summaryOf(c string, r Result) string {
 	switch {
 	case r.Failed():
 		return "failed"
@@ -283,7 +283,7 @@ func summaryOf(c Command, r Result) string {
 }
 
 // markdownSection is a target's folded part of the comment, at most budget characters.
-func markdownSection(c Command, r Result, budget int) string {
+func markdownSection(c string, r Result, budget int) string {
 	if r.Failed() {
 		return cut("**Error:** "+markdown.Text(r.Err)+"\n", budget)
 	}

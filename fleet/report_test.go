@@ -59,7 +59,7 @@ func TestTargetErrorIsTheCommandsError(t *testing.T) {
 	var out, errb bytes.Buffer
 	conn := command.Connection{Concurrency: 1, Timeout: time.Second}
 	code := Run(context.Background(), command.Streams{Out: &out, Err: &errb, NoColor: true},
-		Options{Command: Plan, Targets: filepath.Join(dir, "targets.yaml"), Parallel: 1, Format: string(output.JSON), Connection: conn})
+		Options{Command: Plan, File: filepath.Join(dir, "targets.yaml"), Parallel: 1, Format: string(output.JSON), Connection: conn})
 	if code != command.ExitError {
 		t.Fatalf("exit %d, want 1\n%s", code, errb.String())
 	}
@@ -90,7 +90,7 @@ func TestApplyPlansOfAnotherVersion(t *testing.T) {
 	plans := filepath.Join(dir, "plans")
 	run := func(o Options) (int, string) {
 		var out, errb bytes.Buffer
-		o.Targets, o.Parallel, o.Connection = filepath.Join(dir, "targets.yaml"), 1, conn
+		o.File, o.Parallel, o.Connection = filepath.Join(dir, "targets.yaml"), 1, conn
 		code := Run(context.Background(), command.Streams{In: strings.NewReader(""), Out: &out, Err: &errb, NoColor: true}, o)
 		return code, out.String() + errb.String()
 	}

@@ -20,47 +20,19 @@ import (
 	"github.com/milvus-rbac/milvus-rbac/policy"
 )
 
-// Command is the command a fleet run runs on each target.
-type Command string
-
-// The commands that take --targets.
+// The commands that take --targets (command.TargetOptions.Command).
 const (
-	Plan  Command = "plan"
-	Apply Command = "apply"
-	Drift Command = "drift"
-	Check Command = "check"
+	Plan  = "plan"
+	Apply = "apply"
+	Drift = "drift"
+	Check = "check"
 )
 
-// Options are the options of a run over targets.
-type Options struct {
-	Command Command
-	// Targets is the targets file; Names the targets to run on (all when empty).
-	Targets string
-	Names   []string
-	// Parallel bounds how many targets run at once (--parallel-targets).
-	Parallel int
-	// Format of the report: text, markdown (plan only) or json.
-	Format string
-	// Out, for plan, saves each target's plan as DIR/<name>.json.
-	Out string
-	// PlanDir, for apply, applies the plans saved there by plan --out DIR, each checked for
-	// staleness on its own.
-	PlanDir string
-	// AutoApprove is required by apply without PlanDir: nobody can answer for many clusters.
-	AutoApprove bool
-	// Policy and Strict are check's.
-	Policy string
-	Strict bool
-	// CheckPasswords, AllowSelfLockout and AllowOtherToolVersion are passed to each target's
-	// command.
-	CheckPasswords        bool
-	AllowSelfLockout      bool
-	AllowOtherToolVersion bool
-	// Connection holds the settings every target shares (timeout, retries, deadline, -v,
-	// --insecure-http, and the concurrency and rate a target does not set). Its URI, token,
-	// CA and version are each target's own.
-	Connection command.Connection
-}
+// Options are the options of a run over targets: the targets file is File, and Connection
+// holds the settings every target shares (timeout, retries, deadline, -v, --insecure-http, and
+// the concurrency and rate a target does not set); its URI, token, CA and version are each
+// target's own.
+type Options = command.TargetOptions
 
 // Result is the outcome of one target.
 type Result struct {
@@ -106,10 +78,7 @@ func (r Result) Failed() bool { return r.Err != "" || r.Code == command.ExitErro
 // Over is Run for command.Env.Targets: the run that --targets asks of plan, apply, drift or
 // check, its exit code carried by the error.
 func Over(ctx context.Context, s command.Streams, t command.TargetOptions) error {
-	code := Run(ctx, s, Options{Command: Command(t.Command), Targets: t.File, Names: t.Names, Parallel: t.Parallel,
-		Format: t.Format, Out: t.Out, PlanDir: t.PlanDir, AutoApprove: t.AutoApprove, Policy: t.Policy, Strict: t.Strict,
-		CheckPasswords: t.CheckPasswords, AllowSelfLockout: t.AllowSelfLockout, AllowOtherToolVersion: t.AllowOtherToolVersion,
-		Connection: t.Connection})
+	code := Run(ctx, s, t)
 	if code == command.ExitOK {
 		return nil
 	}
@@ -132,7 +101,7 @@ func Run(ctx context.Context, s command.Streams, o Options) int {
 }
 
 // exitCode is the run's exit code.
-func exitCode(c Command, results []Result) int {
+func exitCode(c string, results []Result) int {
 	code := command.ExitOK
 	for _, r := range results {
 		switch {
@@ -171,7 +140,7 @@ func run(ctx context.Context, s command.Streams, o Options) ([]Result, error) {
 			return nil, err
 		}
 	}
-	ts, err := Load(o.Targets)
+	ts, err := Load(o.File)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +227,7 @@ func runTarget(ctx context.Context, o Options, t Target) (res Result) {
 				res.Code, res.Err = command.ExitError, fmt.Sprintf("remove the earlier plan: %v", err)
 				return res
 			}
-			po.ApplyHint = "milvus-rbac apply --targets " + o.Targets + " --plan " + o.Out
+			po.ApplyHint = "milvus-rbac apply --targets " + o.File + " --plan " + o.Out
 			if len(o.Names) > 0 {
 				po.ApplyHint += " --target " + strings.Join(o.Names, " --target ")
 			}
@@ -319,7 +288,7 @@ func applyTarget(ctx context.Context, o Options, t Target, files command.SpecFil
 	// The files come from the saved plan; the variables stay the target's.
 	ao := command.ApplyOptions{SpecFiles: command.SpecFiles{Variables: files.Variables, Recursive: files.Recursive}, Connection: conn, PlanFile: saved,
 		AllowSelfLockout: o.AllowSelfLockout, AllowOtherToolVersion: o.AllowOtherToolVersion,
-		Rerun: "milvus-rbac apply --targets " + o.Targets + " --target " + t.Name, OwnPlanFile: o.PlanDir == ""}
+		Rerun: "milvus-rbac apply --targets " + o.File + " --target " + t.Name, OwnPlanFile: o.PlanDir == ""}
 	return doc, command.Apply(ctx, s, ao)
 }
 

@@ -53,7 +53,7 @@ func TestRunIsolatesTargets(t *testing.T) {
 	var out, errb bytes.Buffer
 	conn := command.Connection{Concurrency: 4, Timeout: 5 * time.Second, Log: func(string, ...any) {}}
 	code := Run(context.Background(), command.Streams{Out: &out, Err: &errb, NoColor: true},
-		Options{Command: Plan, Targets: file, Parallel: 3, Format: string(output.JSON), Out: plans, Connection: conn})
+		Options{Command: Plan, File: file, Parallel: 3, Format: string(output.JSON), Out: plans, Connection: conn})
 	if _, err := os.Stat(filepath.Join(plans, "down.json")); err == nil {
 		t.Error("the earlier plan of the failed target is still in the plan directory")
 	}
